@@ -1,0 +1,19 @@
+"""The ``oretrace`` console command: a thin shell that parses arguments and calls services."""
+
+from __future__ import annotations
+
+import click
+
+from oretrace import __version__
+from oretrace.cli.check import check
+from oretrace.cli.smelters import smelters
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="oretrace")
+def main() -> None:
+    """oretrace — conflict-minerals information management (CMRT/EMRT/CRT/AMRT)."""
+
+
+main.add_command(check)
+main.add_command(smelters)

@@ -1,0 +1,1 @@
+"""Read and check RMI reporting templates (CMRT, EMRT, CRT, AMRT). Pure Python, no Django."""

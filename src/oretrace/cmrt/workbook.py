@@ -1,0 +1,127 @@
+"""A read-only grid over the cached cell values of a workbook, addressed like Excel.
+
+Sheets are loaded lazily and whole (python-calamine ``to_python`` with empty leading
+rows kept), so ``sheet.cell("D8")`` is Excel's D8. Empty and error cells read as ``""``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from typing import TypeAlias
+
+from python_calamine import CalamineWorkbook
+
+from oretrace.cmrt.errors import ErrorCode, WorkbookError
+from oretrace.cmrt.limits import DEFAULT_LIMITS, Limits
+
+CellValue: TypeAlias = str | int | float | bool | dt.date | dt.datetime | dt.time | dt.timedelta
+
+_REF = re.compile(r"^([A-Z]{1,3})(\d+)$")
+
+
+def column_index(letters: str) -> int:
+    """``"A"`` → 1, ``"AB"`` → 28."""
+    index = 0
+    for char in letters.upper():
+        index = index * 26 + (ord(char) - 64)
+    return index
+
+
+def column_letters(index: int) -> str:
+    """1 → ``"A"``, 28 → ``"AB"``."""
+    letters = ""
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def split_ref(ref: str) -> tuple[int, int]:
+    """``"D8"`` → (row 8, column 4)."""
+    match = _REF.match(ref.upper())
+    if not match:
+        raise ValueError(f"not a cell reference: {ref!r}")
+    return int(match.group(2)), column_index(match.group(1))
+
+
+def cell_ref(row: int, col: int) -> str:
+    return f"{column_letters(col)}{row}"
+
+
+class Sheet:
+    """One worksheet's cached values. Rows and columns are 1-based, as in Excel."""
+
+    __slots__ = ("name", "_rows")
+
+    def __init__(self, name: str, rows: list[list[CellValue]]) -> None:
+        self.name = name
+        self._rows = rows
+
+    @property
+    def height(self) -> int:
+        return len(self._rows)
+
+    def at(self, row: int, col: int) -> CellValue:
+        if row < 1 or col < 1 or row > len(self._rows):
+            return ""
+        values = self._rows[row - 1]
+        return values[col - 1] if col <= len(values) else ""
+
+    def cell(self, ref: str) -> CellValue:
+        row, col = split_ref(ref)
+        return self.at(row, col)
+
+    def row(self, row: int) -> list[CellValue]:
+        return self._rows[row - 1] if 1 <= row <= len(self._rows) else []
+
+    def rows(self, first: int, last: int | None = None) -> Iterator[tuple[int, list[CellValue]]]:
+        """Yield (row number, values) from ``first`` to ``last`` (inclusive, clipped)."""
+        stop = len(self._rows) if last is None else min(last, len(self._rows))
+        for number in range(first, stop + 1):
+            yield number, self._rows[number - 1]
+
+
+def _sheet_key(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+class Workbook:
+    """Sheets by name (case- and space-insensitive), loaded on first use."""
+
+    def __init__(self, book: CalamineWorkbook, limits: Limits = DEFAULT_LIMITS) -> None:
+        self._book = book
+        self._limits = limits
+        self.sheet_names: list[str] = list(book.sheet_names)
+        self._by_key = {_sheet_key(n): n for n in self.sheet_names}
+        self._cache: dict[str, Sheet] = {}
+
+    def has(self, name: str) -> bool:
+        return _sheet_key(name) in self._by_key
+
+    def sheet(self, name: str) -> Sheet | None:
+        real = self._by_key.get(_sheet_key(name))
+        if real is None:
+            return None
+        cached = self._cache.get(real)
+        if cached is None:
+            cached = self._load(real)
+            self._cache[real] = cached
+        return cached
+
+    def _load(self, name: str) -> Sheet:
+        try:
+            raw = self._book.get_sheet_by_name(name)
+            if raw.total_height > self._limits.max_rows:
+                raise WorkbookError(
+                    ErrorCode.TOO_LARGE,
+                    f"Sheet {name!r} spans {raw.total_height:,} rows; the limit is "
+                    f"{self._limits.max_rows:,}.",
+                )
+            rows = raw.to_python(skip_empty_area=False)
+        except WorkbookError:
+            raise
+        except Exception as exc:  # calamine errors on damaged sheet parts
+            raise WorkbookError(ErrorCode.CORRUPT, f"Sheet {name!r} cannot be read ({exc}).") from exc
+        return Sheet(name, rows)
