@@ -46,7 +46,9 @@ class OpenedFile:
     encrypted: bool
 
 
-def open_bytes(data: bytes, password: str | None = None, limits: Limits = DEFAULT_LIMITS) -> OpenedFile:
+def open_bytes(
+    data: bytes, password: str | None = None, limits: Limits = DEFAULT_LIMITS
+) -> OpenedFile:
     """Classify and, when needed, decrypt ``data``. Raises :class:`WorkbookError`."""
     if len(data) == 0:
         raise WorkbookError(ErrorCode.NOT_A_WORKBOOK, "The file is empty (0 bytes).")
@@ -60,7 +62,9 @@ def open_bytes(data: bytes, password: str | None = None, limits: Limits = DEFAUL
         return OpenedFile(data, "xlsx", encrypted=False)
     if data.startswith(OLE_MAGIC):
         return _open_ole(data, password, limits)
-    raise WorkbookError(ErrorCode.NOT_A_WORKBOOK, f"The file is {_describe(data)}, not an Excel workbook.")
+    raise WorkbookError(
+        ErrorCode.NOT_A_WORKBOOK, f"The file is {_describe(data)}, not an Excel workbook."
+    )
 
 
 def _describe(data: bytes) -> str:
@@ -87,11 +91,15 @@ def _check_ooxml(data: bytes, limits: Limits) -> None:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise WorkbookError(ErrorCode.CORRUPT, f"The zip container is damaged or truncated ({exc}).") from exc
+        raise WorkbookError(
+            ErrorCode.CORRUPT, f"The zip container is damaged or truncated ({exc})."
+        ) from exc
     names = {m.filename for m in members}
     if "xl/workbook.xml" not in names and "xl/workbook.bin" not in names:
         if "word/document.xml" in names:
-            raise WorkbookError(ErrorCode.NOT_A_WORKBOOK, "The file is a Word document, not a workbook.")
+            raise WorkbookError(
+                ErrorCode.NOT_A_WORKBOOK, "The file is a Word document, not a workbook."
+            )
         raise WorkbookError(ErrorCode.NOT_A_WORKBOOK, "The zip archive holds no Excel workbook.")
     total = 0
     for member in members:
@@ -106,7 +114,8 @@ def _check_ooxml(data: bytes, limits: Limits) -> None:
     if total > limits.max_uncompressed_bytes:
         raise WorkbookError(
             ErrorCode.TOO_LARGE,
-            f"The workbook unpacks to {total:,} bytes; the limit is {limits.max_uncompressed_bytes:,}.",
+            f"The workbook unpacks to {total:,} bytes; "
+            f"the limit is {limits.max_uncompressed_bytes:,}.",
         )
 
 
@@ -115,7 +124,9 @@ def _open_ole(data: bytes, password: str | None, limits: Limits) -> OpenedFile:
     if "encryptioninfo" in streams:
         plain = _decrypt(data, password)
         if not plain.startswith(ZIP_MAGIC):
-            raise WorkbookError(ErrorCode.CORRUPT, "The decrypted content is not an Excel workbook.")
+            raise WorkbookError(
+                ErrorCode.CORRUPT, "The decrypted content is not an Excel workbook."
+            )
         _check_ooxml(plain, limits)
         return OpenedFile(plain, "xlsx", encrypted=True)
     if "workbook" in streams or "book" in streams:
@@ -123,8 +134,12 @@ def _open_ole(data: bytes, password: str | None, limits: Limits) -> OpenedFile:
             return OpenedFile(_decrypt(data, password), "xls", encrypted=True)
         return OpenedFile(data, "xls", encrypted=False)
     if "worddocument" in streams:
-        raise WorkbookError(ErrorCode.NOT_A_WORKBOOK, "The file is a Word 97-2003 document, not a workbook.")
-    raise WorkbookError(ErrorCode.NOT_A_WORKBOOK, "The file is an OLE2 container without a workbook stream.")
+        raise WorkbookError(
+            ErrorCode.NOT_A_WORKBOOK, "The file is a Word 97-2003 document, not a workbook."
+        )
+    raise WorkbookError(
+        ErrorCode.NOT_A_WORKBOOK, "The file is an OLE2 container without a workbook stream."
+    )
 
 
 def _ole_streams(data: bytes) -> set[str]:
@@ -139,7 +154,9 @@ def _xls_is_encrypted(data: bytes) -> bool:
     try:
         return bool(msoffcrypto.OfficeFile(io.BytesIO(data)).is_encrypted())
     except Exception as exc:  # msoffcrypto raises a variety of types on broken BIFF
-        raise WorkbookError(ErrorCode.CORRUPT, f"The .xls workbook stream is damaged ({exc}).") from exc
+        raise WorkbookError(
+            ErrorCode.CORRUPT, f"The .xls workbook stream is damaged ({exc})."
+        ) from exc
 
 
 def _decrypt(data: bytes, password: str | None) -> bytes:
@@ -159,11 +176,14 @@ def _decrypt(data: bytes, password: str | None) -> bytes:
                 continue
             raise WorkbookError(ErrorCode.CORRUPT, f"Decryption failed: {exc}.") from exc
         return out.getvalue()
-    hint = "with the password given" if password else "; pass the supplier's password with --password"
-    raise WorkbookError(
-        ErrorCode.ENCRYPTED,
-        f"The workbook is encrypted and does not open with Excel's default password{hint}.",
+    message = (
+        "The workbook is encrypted and opens neither with Excel's default password nor with "
+        "the password given."
+        if password
+        else "The workbook is encrypted with a password; pass the supplier's password with "
+        "--password."
     )
+    raise WorkbookError(ErrorCode.ENCRYPTED, message)
 
 
 def load_calamine(opened: OpenedFile) -> CalamineWorkbook:

@@ -63,8 +63,21 @@ def parse_revision(text: str) -> Revision | None:
 
 #: Revisions whose layout was read from a real file. Others map to the nearest one below.
 KNOWN: dict[Family, tuple[str, ...]] = {
-    Family.CMRT: ("1.00", "2.00", "2.01", "2.02", "2.03", "2.03a", "3.01",
-                  "6.01", "6.1", "6.22", "6.31", "6.4", "6.5"),
+    Family.CMRT: (
+        "1.00",
+        "2.00",
+        "2.01",
+        "2.02",
+        "2.03",
+        "2.03a",
+        "3.01",
+        "6.01",
+        "6.1",
+        "6.22",
+        "6.31",
+        "6.4",
+        "6.5",
+    ),
     Family.EMRT: ("1.1", "1.11", "1.2", "1.3", "2.0", "2.1"),
     Family.CRT: ("2.2",),
     Family.AMRT: ("1.2", "1.3"),
@@ -80,5 +93,6 @@ def nearest_known(family: Family, revision: Revision) -> tuple[Revision, bool]:
     for candidate in known:
         if candidate.key == revision.key:
             return candidate, True
-    below = [k for k in known if k < revision]
-    return (below[-1] if below else known[0]), False
+    same_major = [k for k in known if k.major == revision.major] or known
+    below = [k for k in same_major if k < revision]
+    return (below[-1] if below else same_major[0]), False

@@ -123,5 +123,7 @@ class Workbook:
         except WorkbookError:
             raise
         except Exception as exc:  # calamine errors on damaged sheet parts
-            raise WorkbookError(ErrorCode.CORRUPT, f"Sheet {name!r} cannot be read ({exc}).") from exc
+            raise WorkbookError(
+                ErrorCode.CORRUPT, f"Sheet {name!r} cannot be read ({exc})."
+            ) from exc
         return Sheet(name, rows)

@@ -1,0 +1,163 @@
+"""Write a declaration into a workbook of oretrace's own making, at a revision's cell addresses.
+
+The workbook has the sheets and input cells of the revision's layout and none of RMI's
+text, formulas or validations: it reads back through :mod:`oretrace.cmrt.reader` like the
+real template. Tests, the demo and synthetic supplier groups use it; filling the official
+template for a roll-up is a separate job (patching input cells of RMI's own file).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+
+from oretrace.cmrt.layouts import Layout, TableLayout, layout_for
+from oretrace.cmrt.revisions import Family, Revision, nearest_known
+from oretrace.cmrt.workbook import split_ref
+
+TITLES = {
+    Family.CMRT: "Conflict Minerals Reporting Template (CMRT)",
+    Family.EMRT: "Extended Minerals Reporting Template (EMRT)",
+    Family.CRT: "Cobalt Reporting Template (CRT)",
+    Family.AMRT: "Additional Minerals Reporting Template (AMRT)",
+}
+
+CellInput = str | int | float | dt.date | None
+
+
+@dataclass(slots=True)
+class Draft:
+    """Values to lay into a template's input cells. Keys follow :mod:`oretrace.cmrt.layouts`."""
+
+    family: Family
+    revision: str
+    company: dict[str, CellInput] = field(default_factory=dict)
+    answers: dict[tuple[str, str], CellInput] = field(default_factory=dict)
+    comments: dict[tuple[str, str], CellInput] = field(default_factory=dict)
+    company_answers: dict[str, CellInput] = field(default_factory=dict)
+    company_comments: dict[str, CellInput] = field(default_factory=dict)
+    minerals: list[str] = field(default_factory=list)  # EMRT 2.x / AMRT selectors and labels
+    smelters: list[dict[str, CellInput]] = field(default_factory=list)
+    products: list[dict[str, CellInput]] = field(default_factory=list)
+    mines: list[dict[str, CellInput]] = field(default_factory=list)
+    language: str = "English"
+    checker_cached: int | str | None = None  # what Checker!D2 should hold, if anything
+    pasted_values: bool = False  # smelter look-up columns as typed values, not formulas
+
+
+def layout_of(draft: Draft) -> Layout:
+    revision = Revision(draft.revision)
+    known, _ = nearest_known(draft.family, revision)
+    return layout_for(draft.family, revision, known)
+
+
+def write_draft(draft: Draft, target: Path | io.BytesIO) -> None:
+    """Write ``draft`` as an .xlsx workbook to a path or buffer."""
+    layout = layout_of(draft)
+    book = xlsxwriter.Workbook(target, {"in_memory": True, "strings_to_numbers": False})
+    date_format = book.add_format({"num_format": "dd-mmm-yyyy"})
+    sheet = book.add_worksheet("Declaration")
+    _put(sheet, "D2", TITLES[draft.family], date_format)
+    _put(sheet, "J3", f"Revision {draft.revision}\nwritten by oretrace", date_format)
+    _put(sheet, "D3", draft.language, date_format)
+    _write_declaration(sheet, layout, draft, date_format)
+    _write_table(
+        book, layout.smelters, draft.smelters, date_format, draft.revision, draft.pasted_values
+    )
+    if layout.products is not None:
+        _write_table(book, layout.products, draft.products, date_format, draft.revision)
+    if layout.mines is not None:
+        _write_table(book, layout.mines, draft.mines, date_format, draft.revision)
+    if draft.checker_cached is not None:
+        _put(book.add_worksheet("Checker"), "D2", draft.checker_cached, date_format)
+    book.close()
+
+
+def draft_bytes(draft: Draft) -> bytes:
+    buffer = io.BytesIO()
+    write_draft(draft, buffer)
+    return buffer.getvalue()
+
+
+def _put(sheet: Any, ref: str, value: CellInput | int | str, date_format: Any) -> None:
+    if value is None:
+        return
+    row, col = split_ref(ref)
+    if isinstance(value, dt.date):
+        sheet.write_datetime(row - 1, col - 1, dt.datetime.combine(value, dt.time()), date_format)
+    elif isinstance(value, str):
+        sheet.write_string(row - 1, col - 1, value)
+    else:
+        sheet.write_number(row - 1, col - 1, value)
+
+
+def _write_declaration(sheet: Any, layout: Layout, draft: Draft, date_format: Any) -> None:
+    for name, value in draft.company.items():
+        if name in layout.company:
+            _put(sheet, layout.company[name], value, date_format)
+        elif name == "effective_date" and layout.date_parts and isinstance(value, dt.date):
+            day, month, year = layout.date_parts
+            _put(sheet, day, value.day, date_format)
+            _put(sheet, month, value.strftime("%B"), date_format)
+            _put(sheet, year, value.year, date_format)
+    for ref, scope in zip(layout.scope_source, layout.scopes, strict=False):
+        _put(sheet, ref, scope, date_format)
+    for slot, chosen in zip(layout.mineral_slots, draft.minerals, strict=False):
+        _put(sheet, slot, chosen, date_format)
+    _write_answers(sheet, layout, draft, date_format)
+
+
+def _write_answers(sheet: Any, layout: Layout, draft: Draft, date_format: Any) -> None:
+    for question in layout.questions:
+        labelled = iter(draft.minerals)
+        for row, fixed in question.rows:
+            mineral = fixed if fixed is not None else next(labelled, None)
+            if mineral is None:
+                continue
+            if fixed is None:
+                _put(sheet, f"B{row}", f"{mineral}(*)", date_format)
+            key = (question.key, mineral)
+            _put(sheet, f"{layout.answer_col}{row}", draft.answers.get(key), date_format)
+            _put(sheet, f"{layout.comment_col}{row}", draft.comments.get(key), date_format)
+    for item in layout.company_questions:
+        for row, per_mineral in item.rows:
+            name = item.key if per_mineral is None else f"{item.key}:{per_mineral}"
+            _put(sheet, f"{layout.answer_col}{row}", draft.company_answers.get(name), date_format)
+            _put(sheet, f"{layout.comment_col}{row}", draft.company_comments.get(name), date_format)
+
+
+def _write_table(
+    book: Any,
+    table: TableLayout,
+    rows: list[dict[str, CellInput]],
+    date_format: Any,
+    revision: str,
+    pasted: bool = False,
+) -> None:
+    sheet = book.add_worksheet(table.sheet)
+    _put(sheet, "Q3", f"Revision {revision}", date_format)
+    for name, letters in table.columns.items():
+        _put(sheet, f"{letters}{table.header_row}", name.replace("_", " ").title(), date_format)
+    formula_columns = set() if pasted else set(table.formula_columns)
+    for offset, values in enumerate(rows):
+        for name, value in values.items():
+            letters = table.columns.get(name)
+            if letters is None:
+                continue
+            ref = f"{letters}{table.first_row + offset}"
+            if letters in formula_columns and isinstance(value, str):
+                _put_formula(sheet, ref, value)
+            else:
+                _put(sheet, ref, value, date_format)
+
+
+def _put_formula(sheet: Any, ref: str, value: str) -> None:
+    """Like the template's look-up formulas: a formula whose cached result is ``value``."""
+    row, col = split_ref(ref)
+    quoted = value.replace('"', '""')
+    sheet.write_formula(row - 1, col - 1, f'="{quoted}"', None, value)
