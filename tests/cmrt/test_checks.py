@@ -18,9 +18,13 @@ def _clean_draft(revision: str = "6.4") -> Draft:
     """A complete, correct 6.x declaration: tin only, one conformant smelter."""
     draft = Draft(Family.CMRT, revision)
     draft.company = {
-        "company_name": "Acme Metals", "scope": SCOPES[0], "contact_name": "Ann Lee",
-        "contact_email": "ann@acme.example", "contact_phone": "+1 555 0100",
-        "authorizer": "Bo Chen", "authorizer_email": "bo@acme.example",
+        "company_name": "Acme Metals",
+        "scope": SCOPES[0],
+        "contact_name": "Ann Lee",
+        "contact_email": "ann@acme.example",
+        "contact_phone": "+1 555 0100",
+        "authorizer": "Bo Chen",
+        "authorizer_email": "bo@acme.example",
         "effective_date": dt.date(2025, 4, 30),
     }
     for metal in METALS_3TG:
@@ -41,11 +45,17 @@ def _clean_draft(revision: str = "6.4") -> Draft:
     return draft
 
 
-def _smelter(name: str, cid: str | None, country: str | None, **extra: CellInput) -> dict[
-    str, CellInput
-]:
-    row: dict[str, CellInput] = {"metal": "Tin", "lookup": name, "name": name,
-                                 "country": country, "smelter_id": cid, "id_source": "RMI"}
+def _smelter(
+    name: str, cid: str | None, country: str | None, **extra: CellInput
+) -> dict[str, CellInput]:
+    row: dict[str, CellInput] = {
+        "metal": "Tin",
+        "lookup": name,
+        "name": name,
+        "country": country,
+        "smelter_id": cid,
+        "id_source": "RMI",
+    }
     row.update(extra)
     return row
 
@@ -129,8 +139,15 @@ def test_smelter_id_problems() -> None:
 def test_not_listed_without_country_and_shifted_columns() -> None:
     draft = _clean_draft()
     draft.smelters.append({"metal": "Tin", "lookup": "Smelter not listed", "name": "Tiny Tin Co"})
-    draft.smelters.append(_smelter("Shifted", None, "BOLIVIA", contact_name="info@vinto.gob.bo",
-                                   contact_email="0717 7020519"))
+    draft.smelters.append(
+        _smelter(
+            "Shifted",
+            None,
+            "BOLIVIA",
+            contact_name="info@vinto.gob.bo",
+            contact_email="0717 7020519",
+        )
+    )
     codes = _codes(_check(draft))
     assert codes["smelter_not_listed_incomplete"] == ["'Smelter List'!C6"]
     assert codes["column_shift"] == ["'Smelter List'!K7", "'Smelter List'!L7"]
@@ -158,4 +175,5 @@ def test_minimum_revision_is_a_setting() -> None:
     assert "revision_outdated" not in _codes(_check(old))
     strict = CheckSettings(today=SETTINGS.today, minimum_revision={Family.CMRT: Revision("6.4")})
     result = check_bytes(draft_bytes(old), "old.xlsx", settings=strict)
-    assert [f.cell for f in result.findings if f.code == "revision_outdated"] == ["'Declaration'!J3"]
+    cells = [f.cell for f in result.findings if f.code == "revision_outdated"]
+    assert cells == ["'Declaration'!J3"]

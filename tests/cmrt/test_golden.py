@@ -15,9 +15,18 @@ TODAY = dt.date(2026, 11, 26)
 SETTINGS = CheckSettings(today=TODAY)
 
 FAMILIES = [
-    (Family.CMRT, "1.00"), (Family.CMRT, "2.01"), (Family.CMRT, "2.03a"), (Family.CMRT, "3.01"),
-    (Family.CMRT, "4.10"), (Family.CMRT, "6.1"), (Family.CMRT, "6.4"), (Family.CMRT, "6.5"),
-    (Family.EMRT, "1.3"), (Family.EMRT, "2.1"), (Family.CRT, "2.2"), (Family.AMRT, "1.2"),
+    (Family.CMRT, "1.00"),
+    (Family.CMRT, "2.01"),
+    (Family.CMRT, "2.03a"),
+    (Family.CMRT, "3.01"),
+    (Family.CMRT, "4.10"),
+    (Family.CMRT, "6.1"),
+    (Family.CMRT, "6.4"),
+    (Family.CMRT, "6.5"),
+    (Family.EMRT, "1.3"),
+    (Family.EMRT, "2.1"),
+    (Family.CRT, "2.2"),
+    (Family.AMRT, "1.2"),
     (Family.AMRT, "1.3"),
 ]
 
@@ -43,8 +52,14 @@ def _draft(family: Family, revision: str) -> Draft:
                 draft.comments[(question.key, name)] = f"{question.key} note"
     metal = layout.questions[0].rows[0][1] or draft.minerals[0]
     draft.smelters = [
-        {"metal": metal, "lookup": "Example Refinery", "name": "Example Refinery",
-         "country": "JAPAN", "smelter_id": "CID000001", "street": "1 Main St"},
+        {
+            "metal": metal,
+            "lookup": "Example Refinery",
+            "name": "Example Refinery",
+            "country": "JAPAN",
+            "smelter_id": "CID000001",
+            "street": "1 Main St",
+        },
         {"metal": metal, "name": "Second Smelter", "country": "CHINA", "city": "Ganzhou"},
     ]
     if "smelter_id" not in layout.smelters.columns:
@@ -68,7 +83,7 @@ def test_round_trip(family: Family, revision: str) -> None:
     assert declaration.company_value("effective_date") == "2025-03-14"
     for name, ref in layout.company.items():
         assert declaration.company[name].ref == ref
-    expected_answers = {k: v for k, v in draft.answers.items()}
+    expected_answers = dict(draft.answers.items())
     read_answers = {(a.question, a.mineral): a.value for a in declaration.answers if a.value}
     assert read_answers == expected_answers
     assert len(declaration.smelters) == 2

@@ -57,8 +57,11 @@ def test_day_first_numeric_text_dates() -> None:
     assert read_date("not a date").iso is None
 
 
-@given(st.sampled_from(YES_NO_UNKNOWN), st.sampled_from([str.upper, str.lower, str.title]),
-       st.text(alphabet=" \t", max_size=3))
+@given(
+    st.sampled_from(YES_NO_UNKNOWN),
+    st.sampled_from([str.upper, str.lower, str.title]),
+    st.text(alphabet=" \t", max_size=3),
+)
 def test_answers_match_ignoring_case_and_spacing(answer: str, case: object, pad: str) -> None:
     typed = pad + case(answer) + pad  # type: ignore[operator]
     assert match_answer(typed, YES_NO_UNKNOWN) == answer

@@ -39,7 +39,7 @@ def check(
     if as_json:
         click.echo(json.dumps([r.as_json() for r in results], ensure_ascii=False, indent=2))
     else:
-        out = Console(highlight=False)
+        out = Console(highlight=False, soft_wrap=True)
         for result in results:
             _print_summary(out, result)
         _print_totals(out, results)

@@ -21,5 +21,8 @@ class WorkbookError(Exception):
         self.code = code
         self.message = message
 
+    def __reduce__(self) -> tuple[type[WorkbookError], tuple[ErrorCode, str]]:
+        return (WorkbookError, (self.code, self.message))  # picklable across worker processes
+
     def as_dict(self) -> dict[str, str]:
         return {"code": self.code.value, "message": self.message}

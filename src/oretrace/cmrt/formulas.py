@@ -18,6 +18,7 @@ _NS = {
     "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
 }
 _REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_CHUNK = 64 * 1024
 _CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>]*?(/>|>(.*?)</c>)', re.DOTALL)
 
 
@@ -53,7 +54,7 @@ def cells_without_formula(
         part = _sheet_part(archive, sheet_name)
         if part is None:
             return None
-        xml = archive.read(part)
+        xml = _read_through_row(archive, part, wanted_rows[-1])
     except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError):
         return None
     missing: set[str] = set()
@@ -61,6 +62,19 @@ def cells_without_formula(
         with_formula = _formula_columns_in_row(xml, row)
         missing.update(f"{col}{row}" for col in columns if col not in with_formula)
     return missing
+
+
+def _read_through_row(archive: zipfile.ZipFile, part: str, last_row: int) -> bytes:
+    """Decompress the sheet XML only as far as ``last_row``: data rows sit at the top."""
+    marker = b'<row r="%d"' % last_row
+    buffer = bytearray()
+    with archive.open(part) as stream:
+        while chunk := stream.read(_CHUNK):
+            buffer += chunk
+            start = buffer.find(marker)
+            if start >= 0 and buffer.find(b"</row>", start) >= 0:
+                break
+    return bytes(buffer)
 
 
 def _formula_columns_in_row(xml: bytes, row: int) -> set[str]:

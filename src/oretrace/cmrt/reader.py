@@ -157,11 +157,12 @@ def _table(book: Workbook, table: TableLayout) -> list[TableRow]:
 
 
 def _ends_table(values: list[CellValue]) -> bool:
-    for value in values:
-        if isinstance(value, str) and value:
-            if value.startswith(_TRANSLATION_MARKER) or _TABLE_END.match(value):
-                return True
-    return False
+    return any(
+        isinstance(value, str)
+        and (value.startswith(_TRANSLATION_MARKER) or _TABLE_END.match(value) is not None)
+        for value in values
+        if value
+    )
 
 
 def _is_copyright(row: TableRow) -> bool:

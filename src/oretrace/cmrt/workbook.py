@@ -79,8 +79,7 @@ class Sheet:
     def rows(self, first: int, last: int | None = None) -> Iterator[tuple[int, list[CellValue]]]:
         """Yield (row number, values) from ``first`` to ``last`` (inclusive, clipped)."""
         stop = len(self._rows) if last is None else min(last, len(self._rows))
-        for number in range(first, stop + 1):
-            yield number, self._rows[number - 1]
+        yield from enumerate(self._rows[first - 1 : stop], start=first)
 
 
 def _sheet_key(name: str) -> str:

@@ -146,11 +146,11 @@ def _write_table(
     formula_columns = set() if pasted else set(table.formula_columns)
     for offset, values in enumerate(rows):
         for name, value in values.items():
-            letters = table.columns.get(name)
-            if letters is None:
+            column = table.columns.get(name)
+            if column is None:
                 continue
-            ref = f"{letters}{table.first_row + offset}"
-            if letters in formula_columns and isinstance(value, str):
+            ref = f"{column}{table.first_row + offset}"
+            if column in formula_columns and isinstance(value, str):
                 _put_formula(sheet, ref, value)
             else:
                 _put(sheet, ref, value, date_format)
