@@ -1,0 +1,176 @@
+"""``make demo``: write a folder of supplier files oretrace made itself, then check them all.
+
+Run as ``python -m oretrace.demo [FOLDER]`` (default ``demo-out``). The files cover the
+layout families and the mistakes real suppliers make; nothing here needs RMI's files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from msoffcrypto.format.ooxml import OOXMLFile
+
+from oretrace.cmrt.answers import PERCENT_6X, SCOPES
+from oretrace.cmrt.layouts import METALS_3TG
+from oretrace.cmrt.revisions import Family
+from oretrace.cmrt.writer import CellInput, Draft, draft_bytes
+
+SMELTERS = {
+    "Tin": [("Minsur", "CID001182", "PERU"), ("PT Timah Tbk Kundur", "CID001477", "INDONESIA")],
+    "Tantalum": [("Global Advanced Metals Aizu", "CID002558", "JAPAN")],
+    "Gold": [("Asahi Refining USA Inc.", "CID002920", "UNITED STATES OF AMERICA")],
+    "Tungsten": [("Xiamen Tungsten Co., Ltd.", "CID002082", "CHINA")],
+}
+
+
+def _company(name: str, when: CellInput) -> dict[str, CellInput]:
+    slug = name.split()[0].lower()
+    return {
+        "company_name": name,
+        "scope": SCOPES[0],
+        "contact_name": "Compliance Desk",
+        "contact_email": f"compliance@{slug}.example",
+        "contact_phone": "+81 3 0000 0000",
+        "authorizer": "Chief Procurement Officer",
+        "authorizer_email": f"cpo@{slug}.example",
+        "effective_date": when,
+    }
+
+
+def cmrt_draft(name: str, revision: str = "6.5", metals: tuple[str, ...] = METALS_3TG) -> Draft:
+    """A complete, correct CMRT 6.x declaration for ``metals``, smelters from ``SMELTERS``."""
+    draft = Draft(Family.CMRT, revision, company=_company(name, dt.date(2025, 4, 30)))
+    for metal in METALS_3TG:
+        used = metal in metals
+        draft.answers[("Q1", metal)] = "Yes" if used else "No"
+        if used:
+            for key, answer in (
+                ("Q2", "Yes"),
+                ("Q3", "No"),
+                ("Q4", "No"),
+                ("Q5", "No"),
+                ("Q6", PERCENT_6X[0]),
+                ("Q7", "Yes"),
+                ("Q8", "Yes"),
+            ):
+                draft.answers[(key, metal)] = answer
+            draft.smelters += [
+                {
+                    "metal": metal,
+                    "lookup": s,
+                    "name": s,
+                    "country": c,
+                    "smelter_id": cid,
+                    "id_source": "RMI",
+                }
+                for s, cid, c in SMELTERS[metal]
+            ]
+    draft.company_answers = dict.fromkeys("ABCDEFG", "Yes")
+    draft.company_answers["E"] = "Yes, in conformance with IPC1755 (e.g., CMRT)"
+    draft.company_answers["H"] = "Yes, with the SEC"
+    draft.company_comments["B"] = f"https://{name.split()[0].lower()}.example/policy"
+    return draft
+
+
+def _mistakes() -> dict[str, Callable[[Draft], None]]:
+    def text_date_and_typo(d: Draft) -> None:
+        d.company["effective_date"] = "02-May-2024"
+        d.company["contact_email"] = "toru,nishio@example.co.jp"
+
+    def product_scope_without_products(d: Draft) -> None:
+        d.company["scope"] = SCOPES[1]
+
+    def pasted_and_duplicated(d: Draft) -> None:
+        d.pasted_values = True
+        d.smelters.append(dict(d.smelters[0]))
+        d.smelters.append({"metal": "Tin", "lookup": "Smelter not listed", "name": "Tin Trader"})
+
+    def placeholders_and_shift(d: Draft) -> None:
+        d.smelters[0]["smelter_id"] = "NA"
+        d.smelters[1]["contact_name"] = "sales@smelter.example"
+        d.answers[("Q3", "Tin")] = "Maybe"
+
+    return {
+        "Kaito Components 6.4": text_date_and_typo,
+        "Northwind Wire 6.4": product_scope_without_products,
+        "Blue Ridge Solder 6.22": pasted_and_duplicated,
+        "Sakura Precision 6.31": placeholders_and_shift,
+    }
+
+
+def _encrypt(data: bytes, password: str) -> bytes:
+    out = io.BytesIO()
+    OOXMLFile(io.BytesIO(data)).encrypt(password, out)
+    return out.getvalue()
+
+
+def write_samples(folder: Path) -> list[Path]:
+    """Write the demo supplier files into ``folder`` and return their paths."""
+    folder.mkdir(parents=True, exist_ok=True)
+    files: dict[str, bytes] = {
+        "acme-metals_cmrt-6.5.xlsx": draft_bytes(cmrt_draft("Acme Metals Co., Ltd.")),
+        "tin-only_cmrt-6.1.xlsx": draft_bytes(cmrt_draft("Harbor Tin Works", "6.1", ("Tin",))),
+        "legacy_cmrt-3.01.xlsx": draft_bytes(_legacy_draft()),
+    }
+    for label, spoil in _mistakes().items():
+        name, revision = label.rsplit(" ", 1)
+        draft = cmrt_draft(name, revision, ("Tin", "Gold"))
+        spoil(draft)
+        files[f"{name.split()[0].lower()}_cmrt-{revision}.xlsx"] = draft_bytes(draft)
+    protected = draft_bytes(cmrt_draft("Velvet Alloys", "6.4", ("Tantalum",)))
+    files["velvet_encrypted-default-password.xlsx"] = _encrypt(protected, "VelvetSweatshop")
+    files["locked_unknown-password.xlsx"] = _encrypt(protected, "supplier-secret")
+    files["scan-renamed.xls"] = b"\xff\xd8\xff\xe0\x00\x10JFIF" + bytes(512)
+    paths = []
+    for name, data in files.items():
+        path = folder / name
+        path.write_bytes(data)
+        paths.append(path)
+    return paths
+
+
+def _legacy_draft() -> Draft:
+    draft = Draft(Family.CMRT, "3.01", company=_company("Old Town Metals", dt.date(2014, 6, 1)))
+    draft.company["authorizer"] = "same"
+    for metal in METALS_3TG:
+        draft.answers[("Q1", metal)] = draft.answers[("Q2", metal)] = "No"
+    for key in ("Q1", "Q2", "Q6", "Q7"):
+        draft.answers[(key, "Gold")] = "Yes"
+    for key in ("Q3", "Q4"):
+        draft.answers[(key, "Gold")] = "Unknown"
+    draft.answers[("Q5", "Gold")] = "No, but greater than 75%"
+    draft.company_answers = dict.fromkeys("ABCDEFGHIJ", "Yes")
+    draft.company_comments["B"] = "www.oldtown.example/policy"
+    draft.company["authorizer_phone"] = "+1 555 0101"
+    draft.smelters = [
+        {
+            "metal": "Gold",
+            "lookup": "Heraeus",
+            "name": "Heraeus Ltd. Hong Kong",
+            "country": "CHINA",
+            "smelter_id": "1HKG001",
+        }
+    ]
+    return draft
+
+
+def main(argv: list[str] | None = None) -> int:
+    from oretrace.cli import main as cli
+
+    args = sys.argv[1:] if argv is None else argv
+    folder = Path(args[0] if args else "demo-out") / "suppliers"
+    paths = write_samples(folder)
+    print(f"wrote {len(paths)} supplier files to {folder}/ — checking them:\n")
+    try:
+        cli.main(["check", str(folder)], prog_name="oretrace")
+    except SystemExit as done:  # exit 1 is expected: two files cannot be read
+        return 0 if done.code in (0, 1) else int(done.code or 1)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
