@@ -164,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     folder = Path(args[0] if args else "demo-out") / "suppliers"
     paths = write_samples(folder)
-    print(f"wrote {len(paths)} supplier files to {folder}/ — checking them:\n")
+    sys.stdout.write(f"wrote {len(paths)} supplier files to {folder}/ — checking them:\n\n")
     try:
         cli.main(["check", str(folder)], prog_name="oretrace")
     except SystemExit as done:  # exit 1 is expected: two files cannot be read

@@ -145,8 +145,8 @@ def _write_table(
         _put(sheet, f"{letters}{table.header_row}", name.replace("_", " ").title(), date_format)
     formula_columns = set() if pasted else set(table.formula_columns)
     for offset, values in enumerate(rows):
-        for column in formula_columns:  # the look-up formulas stand even where they show ""
-            _put_formula(sheet, f"{column}{table.first_row + offset}", "")
+        for formula_column in formula_columns:  # look-up formulas stand even where they show ""
+            _put_formula(sheet, f"{formula_column}{table.first_row + offset}", "")
         for name, value in values.items():
             column = table.columns.get(name)
             if column is None:
