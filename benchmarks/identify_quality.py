@@ -1,0 +1,288 @@
+"""Smelter identification: quality and speed on labelled pairs built from the corpus.
+
+    .venv/bin/python benchmarks/identify_quality.py [--rows 100000] [--seed 7]
+
+The identifier gets a reference made of only the newest look-up of each template family
+(CMRT 6.5, EMRT 2.1, CRT 2.2, AMRT 1.3) and must find:
+
+* old  — names of older revisions (2.00 … 6.4, EMRT 1.x) that the newest look-up no longer
+         spells that way: aliases, old names of renamed plants; labels via ID / legacy ID;
+* typed — names typed in real and sample supplier files, labelled by the IDs in those files;
+* lists — names of the RMI facility-list copy (crb__RMI List.xlsx) labelled by their IDs;
+* noisy — newest names with seeded perturbations (typos, case, accents, mojibake, legal
+          forms, dropped punctuation).
+
+Pairs whose smelter is not in the newest look-up stay in: any automatic decision on them is
+wrong. Speed is measured on a batch of --rows rows drawn from the pairs (repeats included,
+as in real survey batches), cold on unique rows, and for a naive baseline (rapidfuzz
+extractOne over all names, no metal) measured in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from rapidfuzz import fuzz, process
+
+from oretrace.cmrt.container import load_calamine, open_bytes
+from oretrace.cmrt.workbook import Workbook
+from oretrace.smelters.build_reference import template_snapshots
+from oretrace.smelters.identify import Identifier
+from oretrace.smelters.ids import IdKind, parse_smelter_id
+from oretrace.smelters.importing import import_file
+from oretrace.smelters.matching import exact_key
+from oretrace.smelters.metals import canonical_metal
+from oretrace.smelters.model import Snapshot
+from oretrace.smelters.reference import Reference
+from oretrace.smelters.results import Decision, Identification, SmelterQuery
+
+CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
+
+
+@dataclass(frozen=True)
+class Pair:
+    kind: str
+    query: SmelterQuery
+    label: str  # the CID the name means
+    in_reference: bool
+
+
+def newest_per_family(snapshots: list[Snapshot]) -> list[Snapshot]:
+    newest: dict[str, Snapshot] = {}
+    for snapshot in sorted(snapshots, key=lambda s: s.info.order):
+        newest[snapshot.info.family] = snapshot
+    return list(newest.values())
+
+
+def old_names(history: Reference, newest: Reference) -> list[Pair]:
+    known = {(r.metal, exact_key(r.name)) for _, r in newest.snapshot_rows()}
+    pairs: dict[tuple[str, str], Pair] = {}
+    for _, row in history.snapshot_rows():
+        label = history.key_of(row)
+        if not label or not label.startswith("CID") or (row.metal, exact_key(row.name)) in known:
+            continue
+        query = SmelterQuery(row.metal, row.name, row.country)
+        pairs.setdefault((row.metal, row.name), Pair("old", query, label, label in ids(newest)))
+    return list(pairs.values())
+
+
+def ids(reference: Reference) -> set[str]:
+    return {s.smelter_id for s in reference.smelters()}
+
+
+def typed_names(history: Reference, newest: Reference) -> list[Pair]:
+    """Rows of supplier files: (metal, name, country, ID) from the Smelter List sheets."""
+    layouts = {"A": (2, 4, 5, 1), "2x": (2, 4, 5, 6), "3": (2, 4, 5, 6)}
+    pairs: dict[tuple[str, str, str], Pair] = {}
+    for path in sorted((CORPUS / "cmrt").glob("*.xls*")):
+        try:
+            book = Workbook(load_calamine(open_bytes(path.read_bytes())))
+        except Exception:
+            continue
+        sheet = book.sheet("Smelter List")
+        if sheet is None:
+            continue
+        for _, values in sheet.rows(5, 2504):
+            metal = canonical_metal(str(values[1]) if len(values) > 1 else "")
+            if metal is None:
+                continue
+            for layout in ("A", "2x"):
+                m, n, c, i = layouts[layout]
+                raw_id = values[i - 1] if len(values) >= i else ""
+                parsed = parse_smelter_id(raw_id)
+                if parsed.kind not in (IdKind.CID, IdKind.LEGACY):
+                    continue
+                smelter = history.smelter(parsed.value or "")
+                if smelter is None or smelter.metal != metal:
+                    continue
+                for col in (3, n):
+                    name = str(values[col - 1]).strip()
+                    if not name or name.casefold().startswith("smelter not"):
+                        continue
+                    query = SmelterQuery(metal, name, values[c - 1])
+                    label = smelter.smelter_id
+                    pairs.setdefault(
+                        (metal, name, label),
+                        Pair("typed", query, label, label in ids(newest)),
+                    )
+    return list(pairs.values())
+
+
+def list_names(history: Reference, newest: Reference) -> list[Pair]:
+    path = CORPUS / "reference" / "crb__RMI List.xlsx"
+    if not path.exists():
+        return []
+    known = {(r.metal, exact_key(r.name)) for _, r in newest.snapshot_rows()}
+    pairs: dict[tuple[str, str], Pair] = {}
+    for snapshot in import_file(path):
+        for row in snapshot.rows:
+            smelter = history.smelter(row.smelter_id or "")
+            if smelter is None or (row.metal, exact_key(row.name)) in known:
+                continue
+            query = SmelterQuery(row.metal, row.name, row.country)
+            label = smelter.smelter_id
+            pairs.setdefault(
+                (row.metal, row.name), Pair("lists", query, label, label in ids(newest))
+            )
+    return list(pairs.values())
+
+
+_LEGAL = [(" Co., Ltd.", " Company Limited"), (" Co., Ltd.", ""), (" Ltd.", " Limited"),
+          (" Inc.", ""), (" GmbH", " G.m.b.H."), (" S.A.", " SA"), ("PT ", "")]  # fmt: skip
+_MOJIBAKE = str.maketrans({"é": "Ã©", "ã": "Ã£", "ç": "Ã§", "ö": "Ã¶", "ü": "Ã¼", "ó": "Ã³"})
+
+
+def perturb(name: str, rng: random.Random) -> str:
+    kind = rng.randrange(7)
+    if kind == 0 and len(name) > 6:  # delete a character
+        i = rng.randrange(1, len(name) - 1)
+        return name[:i] + name[i + 1 :]
+    if kind == 1 and len(name) > 6:  # swap neighbours
+        i = rng.randrange(1, len(name) - 2)
+        return name[:i] + name[i + 1] + name[i] + name[i + 2 :]
+    if kind == 2:
+        return name.upper() if rng.random() < 0.5 else name.lower()
+    if kind == 3:
+        return name.translate(_MOJIBAKE) if name.translate(_MOJIBAKE) != name else name + " ."
+    if kind == 4:
+        for old, new in _LEGAL:
+            if old in name:
+                return name.replace(old, new)
+        return name + " Co., Ltd."
+    if kind == 5:
+        return "".join(ch for ch in name if ch.isalnum() or ch == " ")
+    i = rng.randrange(1, max(len(name) - 1, 2))  # insert a character
+    return name[:i] + rng.choice("aeiounrst") + name[i:]
+
+
+def noisy_names(newest: Reference, rng: random.Random) -> list[Pair]:
+    pairs = []
+    for smelter in newest.smelters():
+        for record in smelter.names:
+            noisy = perturb(record.name, rng)
+            query = SmelterQuery(smelter.metal, noisy, smelter.country)
+            pairs.append(Pair("noisy", query, smelter.smelter_id, True))
+    return pairs
+
+
+@dataclass
+class Score:
+    n: int = 0
+    in_ref: int = 0
+    auto: int = 0
+    auto_right: int = 0
+    review: int = 0
+    top1: int = 0
+    top3: int = 0
+
+
+def evaluate(identifier: Identifier, pairs: list[Pair]) -> dict[str, Score]:
+    scores: dict[str, Score] = {}
+    for pair in pairs:
+        result = identifier.identify(pair.query)
+        for key in (pair.kind, "all"):
+            record(scores.setdefault(key, Score()), pair, result)
+    return scores
+
+
+def record(score: Score, pair: Pair, result: Identification) -> None:
+    score.n += 1
+    score.auto += result.decision is Decision.AUTO
+    score.auto_right += result.decision is Decision.AUTO and result.smelter_id == pair.label
+    score.review += result.decision is Decision.REVIEW
+    if pair.in_reference:
+        ranked = [c.smelter_id for c in result.candidates]
+        if result.smelter_id:
+            ranked = [result.smelter_id, *[r for r in ranked if r != result.smelter_id]]
+        score.in_ref += 1
+        score.top1 += ranked[:1] == [pair.label]
+        score.top3 += pair.label in ranked[:3]
+
+
+def pct(part: int, whole: int) -> str:
+    return f"{100 * part / whole:6.2f} %" if whole else "    n/a"
+
+
+def report(title: str, scores: dict[str, Score]) -> None:
+    print(f"\n{title}")
+    print(f"{'set':6} {'pairs':>6} {'in ref':>6} {'auto prec.':>10} {'autos':>6} "
+          f"{'top-1':>9} {'top-3':>9} {'review':>9}")  # fmt: skip
+    for key, s in sorted(scores.items(), key=lambda kv: kv[0] == "all"):
+        rates = f"{pct(s.top1, s.in_ref):>9} {pct(s.top3, s.in_ref):>9} {pct(s.review, s.n):>9}"
+        print(f"{key:6} {s.n:6} {s.in_ref:6} {pct(s.auto_right, s.auto):>10} {s.auto:6} {rates}")
+
+
+def wrong_autos(identifier: Identifier, pairs: list[Pair], limit: int = 15) -> None:
+    shown = 0
+    for pair in pairs:
+        result = identifier.identify(pair.query)
+        if result.decision is Decision.AUTO and result.smelter_id != pair.label and shown < limit:
+            shown += 1
+            found = f"{result.smelter_id} ({result.standard_name})"
+            print(f"  wrong auto [{pair.kind}] {pair.query.metal} {pair.query.name!r} → {found}")
+            print(f"    label {pair.label}: {result.reason}")
+
+
+def speed(identifier: Identifier, pairs: list[Pair], rows: int, rng: random.Random) -> None:
+    batch = [rng.choice(pairs).query for _ in range(rows)]
+    start = time.perf_counter()
+    decisions = Counter(r.decision.value for r in identifier.identify_many(batch))
+    batch_rate = rows / (time.perf_counter() - start)
+    unique = list({(q.metal, q.name, q.country): q for q in batch}.values())
+    start = time.perf_counter()
+    for query in unique:
+        identifier.identify(query)
+    cold_rate = len(unique) / (time.perf_counter() - start)
+    names = sorted({record.name for s in identifier.reference.smelters() for record in s.names})
+    sample = unique[:2000]
+    start = time.perf_counter()
+    for query in sample:
+        process.extractOne(str(query.name), names, scorer=fuzz.WRatio)
+    naive_rate = len(sample) / (time.perf_counter() - start)
+    print(f"\nspeed on one core ({rows:,}-row batch, {len(unique):,} distinct rows)")
+    print(f"  batch (identify_many, repeats identified once): {batch_rate:12,.0f} rows/s")
+    print(f"    decisions in the batch: {dict(decisions)}")
+    print(f"  cold (identify, every distinct row):            {cold_rate:12,.0f} rows/s")
+    print(f"  naive baseline (extractOne over {len(names):,} names): {naive_rate:9,.0f} rows/s")
+    ratios = (
+        f"cold / naive {cold_rate / naive_rate:.1f}x, batch / naive {batch_rate / naive_rate:.1f}x"
+    )
+    print(f"  {ratios}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--show-wrong", action="store_true")
+    args = parser.parse_args()
+    if not (CORPUS / "cmrt").is_dir():
+        print(f"corpus not found at {CORPUS.resolve()}", file=sys.stderr)
+        return 1
+    rng = random.Random(args.seed)
+    snapshots = template_snapshots(CORPUS / "cmrt")
+    history = Reference(snapshots)
+    newest = Reference(newest_per_family(snapshots))
+    pairs = [*old_names(history, newest), *typed_names(history, newest),
+             *list_names(history, newest), *noisy_names(newest, rng)]  # fmt: skip
+    identifier = Identifier(newest)
+    print(
+        f"reference: newest look-ups only ({len(newest)} smelters); {len(pairs):,} labelled pairs"
+    )
+    report("identification against the newest look-ups", evaluate(identifier, pairs))
+    if args.show_wrong:
+        wrong_autos(identifier, pairs)
+    shipped = Identifier(history)
+    report("same pairs against the shipped history (all revisions)", evaluate(shipped, pairs))
+    speed(identifier, pairs, args.rows, rng)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,336 @@
+"""The identification cascade for one Smelter List row.
+
+valid CID of that metal → legacy ID → exact look-up name or alias of that metal →
+normalised name → learned alias → (known non-smelter) → fuzzy within the metal, country as
+evidence → none. Every result carries a decision, a one-line reason and the candidates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+
+from oretrace.smelters.aliases import AliasStore, LearnedAlias, MemoryAliasStore, alias_key
+from oretrace.smelters.countries import country_of, same_country
+from oretrace.smelters.ids import IdKind, ParsedId, parse_smelter_id
+from oretrace.smelters.matching import ANY_METAL, Candidate, NameIndex, exact_key
+from oretrace.smelters.metals import canonical_metal
+from oretrace.smelters.names import clean, core, fold
+from oretrace.smelters.not_smelters import not_a_smelter, sounds_like_trader
+from oretrace.smelters.reference import Reference
+from oretrace.smelters.results import (
+    Decision,
+    Flag,
+    Identification,
+    Method,
+    SmelterQuery,
+    Thresholds,
+)
+
+_ID_DOUBTS = {Flag.ID_UNKNOWN, Flag.ID_OTHER_METAL}
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    """A query after cleaning."""
+
+    query: SmelterQuery
+    metal: str | None
+    name: str
+    country: str | None  # ISO code
+    parsed_id: ParsedId
+
+    @property
+    def scope(self) -> str:
+        return self.metal or ANY_METAL
+
+
+@dataclass(frozen=True, slots=True)
+class _Finding:
+    """What one step concluded, before the decision caps of other steps apply."""
+
+    smelter_id: str | None
+    method: Method
+    score: float
+    decision: Decision
+    reason: str
+    flags: tuple[Flag, ...] = ()
+    candidates: tuple[Candidate, ...] = ()
+
+
+class Identifier:
+    """Identifies rows against one reference; thread-compatible, no hidden global state."""
+
+    def __init__(
+        self,
+        reference: Reference,
+        thresholds: Thresholds | None = None,
+        aliases: AliasStore | None = None,
+    ) -> None:
+        self.reference = reference
+        self.thresholds = thresholds or Thresholds()
+        self.aliases: AliasStore = aliases if aliases is not None else MemoryAliasStore()
+        self.index = NameIndex(reference)
+
+    # -- public API ---------------------------------------------------------------------------
+
+    def identify(self, query: SmelterQuery) -> Identification:
+        row = self._clean(query)
+        id_finding, flags = self._by_id(row)
+        name_finding = self._by_name(row)
+        finding = self._combine(row, id_finding, name_finding, flags)
+        return self._result(row, finding)
+
+    def identify_many(self, queries: Iterable[SmelterQuery]) -> Iterator[Identification]:
+        """Identify a batch; rows repeated within the batch are identified once."""
+        seen: dict[tuple[str, ...], Identification] = {}
+        for query in queries:
+            key = (
+                clean(query.metal), clean(query.name), clean(query.country),
+                clean(query.smelter_id),
+            )  # fmt: skip
+            known = seen.get(key)
+            if known is None:
+                known = seen[key] = self.identify(query)
+                yield known
+            else:
+                yield replace(known, query=query)
+
+    def accept(
+        self, query: SmelterQuery, smelter_id: str, decided_by: str, note: str = ""
+    ) -> LearnedAlias:
+        """Record a person's decision: the row's name means ``smelter_id`` from now on."""
+        row = self._clean(query)
+        smelter = self.reference.smelter(smelter_id)
+        if smelter is None:
+            raise ValueError(f"{smelter_id} is in no reference snapshot")
+        if row.metal is not None and smelter.metal != row.metal:
+            raise ValueError(f"{smelter_id} is a {smelter.metal} smelter, not {row.metal}")
+        if not core(row.name):
+            raise ValueError("an empty name cannot become an alias")
+        alias = LearnedAlias(
+            smelter.metal, row.name, smelter.smelter_id, decided_by, dt.datetime.now(dt.UTC), note
+        )
+        self.aliases.add(alias)
+        return alias
+
+    # -- steps --------------------------------------------------------------------------------
+
+    def _clean(self, query: SmelterQuery) -> _Row:
+        country = clean(query.country)
+        name = clean(query.name) if isinstance(query.name, str) else ""
+        parsed = parse_smelter_id(query.smelter_id)
+        if parsed.kind is IdKind.NONE and name:
+            in_name = parse_smelter_id(name)  # an ID typed into the name cell
+            if in_name.kind in (IdKind.CID, IdKind.LEGACY):
+                parsed = replace(in_name, note=f"the name cell holds the ID {name!r}")
+                name = ""
+        metal = canonical_metal(clean(query.metal))
+        return _Row(query, metal, name, country_of(country) if country else None, parsed)
+
+    def _by_id(self, row: _Row) -> tuple[_Finding | None, list[Flag]]:
+        parsed = row.parsed_id
+        if parsed.kind is IdKind.NONE:
+            return None, []
+        if parsed.kind is IdKind.MALFORMED:
+            return None, [Flag.ID_MALFORMED]
+        assert parsed.value is not None
+        smelter = self.reference.smelter(parsed.value)
+        legacy = [Flag.LEGACY_ID] if parsed.kind is IdKind.LEGACY else []
+        if smelter is None:
+            return None, [*legacy, Flag.ID_UNKNOWN]
+        if row.metal is not None and smelter.metal != row.metal:
+            return None, [*legacy, Flag.ID_OTHER_METAL]
+        method = Method.LEGACY_ID if legacy else Method.CID
+        mapped = "" if smelter.smelter_id == parsed.value else f" (now {smelter.smelter_id})"
+        reason = f"{parsed.value}{mapped} is {smelter.standard_name} ({smelter.metal})"
+        finding = _Finding(smelter.smelter_id, method, 100.0, Decision.AUTO, reason, tuple(legacy))
+        return finding, []
+
+    def _by_name(self, row: _Row) -> _Finding:
+        if not row.name:
+            value = row.query.name
+            given = value not in (None, "") and not isinstance(value, str)
+            reason = f"the name cell holds {value!r}, not a name" if given else "no name given"
+            return _Finding(None, Method.NONE, 0.0, Decision.NONE, reason)
+        for method, table, key in (
+            (Method.LOOKUP_NAME, self.index.exact, exact_key(row.name)),
+            (Method.NORMALISED_NAME, self.index.folded, fold(row.name)),
+            (Method.NORMALISED_NAME, self.index.cores, core(row.name)),
+        ):
+            ids = table.get((row.scope, key))
+            if ids:
+                return self._exact(row, method, sorted(self._widen(row, method, ids)))
+        learned = self.aliases.find(row.metal, alias_key(row.name)) if row.metal else None
+        if learned is not None:
+            reason = (
+                f"learned alias accepted by {learned.decided_by} on {learned.decided_at:%Y-%m-%d}"
+            )
+            return _Finding(learned.smelter_id, Method.LEARNED_ALIAS, 100.0, Decision.AUTO, reason)
+        listed = not_a_smelter(row.name)
+        if listed is not None:
+            flag = {"placeholder": Flag.PLACEHOLDER, "trader": Flag.TRADER}.get(
+                listed.kind, Flag.NOT_A_SMELTER
+            )
+            reason = f"{row.name!r} is not a smelter: {listed.note}"
+            return _Finding(None, Method.NONE, 0.0, Decision.NONE, reason, (flag,))
+        return self._fuzzy(row)
+
+    def _widen(self, row: _Row, method: Method, ids: set[str]) -> set[str]:
+        """Add the other smelters whose names contain the name, when the match is weak.
+
+        "Heraeus" equals the core of "Heraeus limited" (Hong Kong) but names the group; an
+        old alias ("HC Starck") may name a group that later lists split into plants.
+        """
+        query = core(row.name)
+        others = self.index.containing(row.scope, query) - ids
+        if not others:
+            return ids
+        listed = all((i, fold(row.name)) in self.index.current for i in ids)
+        if method is Method.NORMALISED_NAME:
+            listed = all((i, query) in self.index.current for i in ids) and len(query.split()) > 1
+        return ids if listed else ids | others
+
+    def _exact(self, row: _Row, method: Method, ids: list[str]) -> _Finding:
+        how = "a look-up name" if method is Method.LOOKUP_NAME else "a normalised name"
+        chosen, note = self._disambiguate(ids, row.country)
+        candidates = self._ranked(row.name, ids)
+        if chosen is None:
+            shown = ", ".join(c.smelter_id for c in candidates)
+            reason = f"{row.name!r} matches names of {len(ids)} smelters: {shown}{note}"
+            flags = (Flag.AMBIGUOUS_NAME,)
+            best = self._still_listed(ids) or candidates[0].smelter_id
+            return _Finding(best, method, 100.0, Decision.REVIEW, reason, flags, candidates)
+        reason = f"{row.name!r} is {how} of {chosen}{note}"
+        return _Finding(chosen, method, 100.0, Decision.AUTO, reason, (), candidates)
+
+    def _ranked(self, name: str, ids: list[str]) -> tuple[Candidate, ...]:
+        scored = [(self.index.similarity(name, i), i) for i in ids]
+        scored.sort(key=lambda item: -item[0][0])
+        shown = scored[: max(self.thresholds.candidates, 1)]
+        return tuple(self.index.candidate(i, closest, score) for (score, closest), i in shown)
+
+    def _disambiguate(self, ids: list[str], country: str | None) -> tuple[str | None, str]:
+        """The one smelter meant among several sharing a name, when the country says so.
+
+        A name that once belonged to a smelter since dropped is not resolved silently: the
+        newest list may have moved it to another plant, or corrected a wrong ID.
+        """
+        if len(ids) == 1:
+            return ids[0], ""
+        smelters = [s for s in (self.reference.smelter(i) for i in ids) if s is not None]
+        local = [s for s in smelters if country and same_country(s.country_code, country)]
+        if len(local) == 1 and not local[0].dropped:
+            return local[0].smelter_id, " (the only one in that country)"
+        listed = self._still_listed(ids)
+        return None, f"; {listed} is the only one still listed" if listed else ""
+
+    def _still_listed(self, ids: list[str]) -> str | None:
+        smelters = [s for s in (self.reference.smelter(i) for i in ids) if s is not None]
+        current = [s.smelter_id for s in smelters if not s.dropped]
+        return current[0] if len(current) == 1 else None
+
+    def _fuzzy(self, row: _Row) -> _Finding:
+        t = self.thresholds
+        query = core(row.name)
+        found = self.index.fuzzy(row.scope, query, row.country, t.floor, t.candidates)
+        if not found:
+            return _Finding(None, Method.NONE, 0.0, Decision.NONE, f"no name scores {t.floor:g}+")
+        best = found[0]
+        margin = best.score - (found[1].score if len(found) > 1 else 0.0)
+        flags = (Flag.TRADER,) if sounds_like_trader(row.name) else ()
+        text = f"{row.name!r} ~ {best.matched_name!r} {best.score:g}, lead {margin:g}"
+        whole = self.index.plain_ratio(query, best.matched_name)  # "GAM" ≠ "GAM Boyertown"
+        if best.score >= t.auto and margin >= t.margin and whole >= t.whole_name and not flags:
+            decision = Decision.AUTO
+        elif best.score >= t.review:
+            decision = Decision.REVIEW
+        else:
+            return _Finding(
+                None, Method.NONE, best.score, Decision.NONE, f"best {text}", flags, tuple(found)
+            )
+        return _Finding(
+            best.smelter_id, Method.FUZZY, best.score, decision, text, flags, tuple(found)
+        )
+
+    # -- combining ----------------------------------------------------------------------------
+
+    def _combine(
+        self, row: _Row, by_id: _Finding | None, by_name: _Finding, flags: list[Flag]
+    ) -> _Finding:
+        if by_id is None:
+            return self._capped(row, by_name, flags)
+        assert by_id.smelter_id is not None
+        if not row.name or by_name.smelter_id == by_id.smelter_id:
+            return self._capped(row, _merge(by_id, by_name, "; the name agrees"), flags)
+        trusted_name = by_name.decision is Decision.AUTO and by_name.smelter_id is not None
+        if trusted_name:
+            reason = f"{by_id.reason}, but {by_name.reason}"
+            candidates = (self.index.candidate(by_id.smelter_id, "", 100.0), *by_name.candidates)
+            conflict = _Finding(
+                by_id.smelter_id, by_id.method, by_id.score, Decision.REVIEW, reason,
+                (*by_id.flags, Flag.ID_NAME_CONFLICT), candidates,
+            )  # fmt: skip
+            return self._capped(row, conflict, flags)
+        score, closest = self.index.similarity(row.name, by_id.smelter_id)
+        if score >= self.thresholds.id_name_agreement:
+            merged = _merge(by_id, by_name, f"; the name resembles {closest!r} ({score:.0f})")
+            return self._capped(row, merged, flags)
+        reason = f"{by_id.reason}, but the name {row.name!r} resembles none of its names"
+        differs = replace(
+            by_id, decision=Decision.REVIEW, reason=reason, flags=(*by_id.flags, Flag.NAME_DIFFERS)
+        )
+        return self._capped(row, differs, flags)
+
+    def _capped(self, row: _Row, finding: _Finding, flags: list[Flag]) -> _Finding:
+        """Doubts raised by other cells turn an automatic decision into a review."""
+        flags = list(flags)
+        if row.metal is None:
+            flags.append(Flag.METAL_UNKNOWN)
+        smelter = self.reference.smelter(finding.smelter_id) if finding.smelter_id else None
+        if (
+            smelter
+            and row.country
+            and smelter.country_code
+            and not same_country(smelter.country_code, row.country)
+        ):
+            flags.append(Flag.COUNTRY_MISMATCH)
+        if smelter and smelter.dropped:
+            flags.append(Flag.DROPPED)
+        all_flags = tuple(dict.fromkeys((*finding.flags, *flags)))
+        doubt = row.metal is None or Flag.COUNTRY_MISMATCH in flags or _ID_DOUBTS & set(flags)
+        decision = finding.decision
+        if decision is Decision.AUTO and (doubt or smelter is None or smelter.smelter_id[0] != "C"):
+            decision = Decision.REVIEW
+        return replace(finding, decision=decision, flags=all_flags)
+
+    def _result(self, row: _Row, finding: _Finding) -> Identification:
+        smelter = self.reference.smelter(finding.smelter_id) if finding.smelter_id else None
+        return Identification(
+            query=row.query,
+            smelter_id=smelter.smelter_id if smelter else finding.smelter_id,
+            standard_name=smelter.standard_name if smelter else "",
+            metal=smelter.metal if smelter else row.metal,
+            country=smelter.country if smelter else "",
+            method=finding.method,
+            score=round(finding.score, 1),
+            decision=finding.decision,
+            reason=_explain(finding, row),
+            flags=finding.flags,
+            candidates=finding.candidates,
+        )
+
+
+def _merge(by_id: _Finding, by_name: _Finding, agreement: str) -> _Finding:
+    candidates = by_name.candidates or by_id.candidates
+    return replace(by_id, reason=by_id.reason + agreement, candidates=candidates)
+
+
+def _explain(finding: _Finding, row: _Row) -> str:
+    notes = [finding.reason]
+    if row.parsed_id.note:
+        notes.append(row.parsed_id.note)
+    if finding.flags:
+        notes.append("flags: " + ", ".join(flag.value for flag in finding.flags))
+    return "; ".join(notes)

@@ -1,0 +1,95 @@
+"""Name normalisation for comparing smelter names.
+
+Three levels, each a pure function of the text:
+
+* :func:`clean` — what a person would call the same text: mojibake repaired (ftfy), NFKC,
+  whitespace collapsed. Used for the "exact look-up name" step (compared case-insensitively).
+* :func:`fold` — for comparison only: accents folded, case folded, ``&``/``+`` → ``and``,
+  dotted abbreviations joined (``S.p.A.`` → ``spa``), all other punctuation → space.
+* :func:`core` — :func:`fold` minus legal forms and filler tokens (Co., Ltd., GmbH, PT,
+  JSC, Tbk, Group …), the key of the "normalised alias" step and the fuzzy matcher.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import ftfy
+
+_SPECIAL = str.maketrans({
+    "ß": "ss", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d",
+    "Đ": "D", "ı": "i", "œ": "oe", "Œ": "OE", "þ": "th", "ð": "d", "’": "'", "‘": "'",
+    "`": "'", "´": "'", "“": '"', "”": '"', "–": "-", "—": "-", "＆": "&",
+})  # fmt: skip
+_UNKNOWN_CHAR = re.compile(r"(?<=\w)[?\ufffd]+(?=\w)")
+_INITIAL_DOT = re.compile(r"\b(\w)\.")
+_NOT_WORD = re.compile(r"[^\w]+|_")
+
+#: Legal forms and filler words that say nothing about which plant is meant.
+_FILLER = """
+    co coltd company companies corp corporation inc incorporated ltd ltda limited llc lc llp lp
+    plc gmbh mbh ag kg gmbhcokg cokg sa sas sarl spa srl sro sl bv nv ab oy oyj as asa se pte
+    pty pvt private public jsc ojsc pjsc cjsc oao zao pao ooo ao tbk persero pt cv ud
+    bhd sdn berhad kk kabushiki kaisha yk dmcc fze fzco llc sal saic sac sab cv de rl
+    group holding holdings the and of intl international industries industry industrial
+"""
+FILLER_TOKENS: frozenset[str] = frozenset(_FILLER.split())
+#: Abbreviations written out, so "Metalor HK" meets "Metalor Technologies (Hong Kong)".
+_EXPANSIONS = {"hk": "hong kong", "mfg": "manufacturing", "natl": "national", "tech": "technology"}
+
+
+def clean(text: object) -> str:
+    """Repair and tidy a cell value as text; non-text becomes ``""`` (numbers keep digits)."""
+    if text is None or isinstance(text, bool):
+        return ""
+    if isinstance(text, float) and text.is_integer():
+        text = int(text)
+    value = str(text)
+    if not value.isascii():
+        value = unicodedata.normalize("NFKC", ftfy.fix_text(value))
+    return " ".join(value.split())
+
+
+@lru_cache(maxsize=65536)
+def fold(text: str) -> str:
+    """Comparison form: ``"Cendres + Métaux SA"`` → ``"cendres and metaux sa"``."""
+    value = clean(text).casefold()
+    if not value.isascii():
+        value = value.translate(_SPECIAL)
+        value = unicodedata.normalize("NFKD", value)
+        value = "".join(ch for ch in value if not unicodedata.combining(ch)).casefold()
+    value = _UNKNOWN_CHAR.sub("", value)
+    value = value.replace("&", " and ").replace("+", " and ").replace("'", "")
+    value = _INITIAL_DOT.sub(r"\1", value)
+    return " ".join(_NOT_WORD.sub(" ", value).split())
+
+
+@lru_cache(maxsize=65536)
+def core(text: str) -> str:
+    """:func:`fold` without legal forms and fillers; the folded text if nothing else is left."""
+    folded = fold(text)
+    tokens = [_EXPANSIONS.get(token, token) for token in folded.split()]
+    kept = [token for token in tokens if token not in FILLER_TOKENS]
+    return " ".join(kept) if kept else folded
+
+
+def is_filler_only(text: str) -> bool:
+    """True when a text is nothing but legal forms and fillers (``"Ltd."``, ``"Co., Ltd"``)."""
+    tokens = fold(text).split()
+    return bool(tokens) and all(token in FILLER_TOKENS for token in tokens)
+
+
+def split_aliases(text: str) -> list[str]:
+    """Split a CMRT 2.x comma-joined "Known alias" cell without cutting ``Co.,Ltd`` apart."""
+    parts: list[str] = []
+    for piece in clean(text).split(","):
+        piece = piece.strip()
+        if not piece:
+            continue
+        if parts and is_filler_only(piece):
+            parts[-1] = f"{parts[-1]},{piece}"
+        else:
+            parts.append(piece)
+    return parts

@@ -1,0 +1,117 @@
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from oretrace.smelters import canonical_metal, clean, core, country_code, fold, parse_smelter_id
+from oretrace.smelters.ids import IdKind, cid_near_misses
+from oretrace.smelters.names import split_aliases
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("Cendres + MÃ©taux SA", "cendres and metaux sa"),  # mojibake repaired, accents folded
+        ("Cendres + M?taux SA", "cendres and mtaux sa"),  # lost character dropped
+        ("8853 S.p.A.", "8853 spa"),
+        ("A.L.M.T. Corp.", "almt corp"),
+        ("Ma’anshan  Weitai Tin Co.,Ltd.", "maanshan weitai tin co ltd"),
+        ("ＰＴ　Ｔｉｍａｈ", "pt timah"),  # full-width forms (NFKC)
+        ("Königliche Münze Straße", "konigliche munze strasse"),
+    ],
+)
+def test_fold(text: str, folded: str) -> None:
+    assert fold(text) == folded
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("PT Timah Tbk", "timah"),
+        ("Heraeus Precious Metals GmbH & Co. KG", "heraeus precious metals"),
+        ("Jiangxi Copper Company Limited", "jiangxi copper"),
+        ("Kyrgyzaltyn JSC", "kyrgyzaltyn"),
+        ("Metalor HK", "metalor hong kong"),
+        ("Co., Ltd.", "co ltd"),  # nothing but legal forms: keep the folded text
+    ],
+)
+def test_core_drops_legal_forms(text: str, expected: str) -> None:
+    assert core(text) == expected
+
+
+def test_clean_of_cells_that_are_not_text() -> None:
+    assert clean(None) == ""
+    assert clean(True) == ""
+    assert clean(242332.0) == "242332"
+    assert clean("  a \n b ") == "a b"
+
+
+def test_split_aliases_keeps_legal_forms_with_their_name() -> None:
+    assert split_aliases(
+        "Shandong Gold Mining (Laizhou),China's Shangdong Gold Mining Co.,Ltd"
+    ) == [
+        "Shandong Gold Mining (Laizhou)",
+        "China's Shangdong Gold Mining Co.,Ltd",
+    ]
+
+
+@given(st.text())
+def test_normalisation_never_fails_and_is_stable(text: str) -> None:
+    folded = fold(text)
+    assert fold(folded) == folded
+    assert set(core(text).split()) <= set(folded.split()) | {
+        "hong",
+        "kong",
+        "manufacturing",
+        "national",
+        "technology",
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "metal"),
+    [("Gold (Au)", "Gold"), ("tin/Sn", "Tin"), ("Wolfram", "Tungsten"), ("Ta", "Tantalum"),
+     ("Aluminium", "Aluminum"), ("Rare Earth Elements", "Rare Earth Elements"), ("Gold/Tin", None),
+     ("", None), ("Steel", None)],
+)  # fmt: skip
+def test_metal_spellings(text: str, metal: str | None) -> None:
+    assert canonical_metal(text) == metal
+
+
+def test_metal_of_non_text() -> None:
+    assert canonical_metal(3.0) is None
+    assert canonical_metal(None) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [("KOREA, REPUBLIC OF", "KR"), ("VIET NAM", "VN"), ("UNITED STATES", "US"),
+     ("United States of America", "US"), ("TAIWAN, PROVINCE OF CHINA", "TW"),
+     ("CONGO, DEMOCRATIC REPUBLIC OF THE", "CD"), ("CROATIA (local name: Hrvatska)", "HR"),
+     ("TÜRKİYE", "TR"), ("Turkey", "TR"), ("P.R. China", "CN"), ("DEU", "DE"), ("Unknown", None),
+     ("", None), ("Atlantis", None)],
+)  # fmt: skip
+def test_country_spellings(text: str, code: str | None) -> None:
+    assert country_code(text) == code
+
+
+@pytest.mark.parametrize(
+    ("value", "kind", "normalised"),
+    [("CID002082", IdKind.CID, "CID002082"), ("cid 2082", IdKind.CID, "CID002082"),
+     ("1deu001", IdKind.LEGACY, "1DEU001"), ("N/A", IdKind.NONE, None), (None, IdKind.NONE, None),
+     ("CID0027634", IdKind.MALFORMED, None), (242332.0, IdKind.MALFORMED, None),
+     ("2978 Main Street", IdKind.MALFORMED, None)],
+)  # fmt: skip
+def test_smelter_ids(value: object, kind: IdKind, normalised: str | None) -> None:
+    parsed = parse_smelter_id(value)
+    assert (parsed.kind, parsed.value) == (kind, normalised)
+
+
+def test_legacy_id_metal_digit() -> None:
+    assert parse_smelter_id("4CHN005").legacy_metal == "Tungsten"
+
+
+def test_near_misses_of_a_seven_digit_cid() -> None:
+    assert "CID002763" in cid_near_misses("CID0027634")
+    assert cid_near_misses("CID002763") == ()
