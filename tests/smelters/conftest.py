@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pytest
@@ -20,7 +20,7 @@ from oretrace.smelters import (
 
 CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus"
 
-LOOKUP_65: list[tuple[str, ...]] = [
+LOOKUP_65: list[tuple[object, ...]] = [
     # metal, look-up name, standard name, country, ID, source, street, city, state
     ("Gold", "Agosi AG", "Agosi AG", "GERMANY", "CID000035", "RMI", "", "Pforzheim", "BW"),
     ("Gold", "Allgemeine Gold-und Silberscheideanstalt A.G.", "Agosi AG", "GERMANY",
@@ -43,7 +43,7 @@ LOOKUP_65: list[tuple[str, ...]] = [
 ]  # fmt: skip
 
 
-def write_workbook(path: Path, sheets: dict[str, Sequence[Sequence[object]]]) -> Path:
+def write_workbook(path: Path, sheets: Mapping[str, Sequence[Sequence[object]]]) -> Path:
     """A workbook with the given cell rows (row 1 first) per sheet."""
     book = xlsxwriter.Workbook(str(path))
     for name, rows in sheets.items():
@@ -137,9 +137,10 @@ def info(key: str, as_of: dt.date, kind: SnapshotKind = SnapshotKind.TEMPLATE) -
 
 
 def rows_65() -> tuple[ReferenceRow, ...]:
+    rows = [tuple(str(cell) for cell in row) for row in LOOKUP_65]
     return tuple(
         ReferenceRow(m, n, s or n, c, i or None, None, src, "", city, st)
-        for m, n, s, c, i, src, _, city, st in LOOKUP_65
+        for m, n, s, c, i, src, _, city, st in rows
         if i
     )
 

@@ -47,14 +47,15 @@ def test_301_maps_old_ids_to_new(template_301: Path) -> None:
 
 
 def test_facility_list_workbook(tmp_path: Path) -> None:
-    conformant = [
+    conformant: list[list[object]] = [
         ["Sl #", "METAL", "SMELTER ID", "STANDARD SMELTER NAME", "COUNTRY LOCATION",
          "LAST AUDIT DATE", "AUDIT CYCLE"],
         [1, "Gold", "CID000035", "Agosi AG", "GERMANY", dt.date(2022, 8, 15), "3 Years"],
         [2, "Tungsten", "CID002082", "Xiamen Tungsten Co., Ltd.", "CHINA", "11/19/2022", "1 Year"],
         [3, "Gold", "CID0027634", "8853 S.p.A.", "ITALY", "", ""],
     ]  # fmt: skip
-    active = [["METAL", "SMELTER ID", "STANDARD SMELTER NAME"], ["Tin", "CID001182", "Minsur"]]
+    active: list[list[object]] = [["METAL", "SMELTER ID", "STANDARD SMELTER NAME"]]
+    active.append(["Tin", "CID001182", "Minsur"])
     path = write_workbook(tmp_path / "lists.xlsx", {"Conformant": conformant, "Active": active})
     first, second = import_file(path)
     assert first.info.kind is SnapshotKind.FACILITY_LIST

@@ -16,7 +16,7 @@ from oretrace.smelters.aliases import (
     MemoryAliasStore,
     alias_key,
 )
-from oretrace.smelters.batch import BatchError, queries_from_csv
+from oretrace.smelters.batch import BatchError, queries_from_csv, query_from_row
 from oretrace.smelters.countries import country_code, same_country
 from oretrace.smelters.describe import smelter_report
 from oretrace.smelters.identify import Identifier
@@ -58,5 +58,6 @@ __all__ = [
     "Snapshot", "SnapshotInfo", "SnapshotKind", "StatusRecord", "Thresholds", "alias_key",
     "canonical_metal", "clean", "core", "country_code", "default_reference", "fold",
     "import_bytes", "import_file", "load_reference", "parse_smelter_id", "queries_from_csv",
+    "query_from_row",
     "same_country", "save_import", "shipped_snapshots", "smelter_report", "user_reference_dir",
 ]  # fmt: skip

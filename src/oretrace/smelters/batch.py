@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
+from oretrace.smelters.ids import IdKind, parse_smelter_id
 from oretrace.smelters.results import SmelterQuery
 
 _COLUMNS = {
@@ -36,3 +37,30 @@ def queries_from_csv(text: str) -> list[SmelterQuery]:
         for v in rows[1:]
         if any(c.strip() for c in v)
     ]
+
+
+_PLACEHOLDERS = ("smelter not listed", "smelter not yet identified")
+
+
+def query_from_row(
+    metal: object,
+    lookup: object,
+    name: object,
+    country: object,
+    smelter_id: object = None,
+    id_input: object = None,
+) -> SmelterQuery:
+    """A query from Smelter List cells: the look-up choice (column C) names the smelter
+    unless it is a placeholder, when the typed name (D) does; the ID is the identification
+    column (F), else the ID input column (A) of 4.x+ templates."""
+    chosen = lookup if isinstance(lookup, str) and lookup.strip() else name
+    if isinstance(lookup, str) and lookup.strip().casefold() in _PLACEHOLDERS:
+        chosen = name if isinstance(name, str) and name.strip() else lookup
+    given_id = smelter_id
+    if _is_id(id_input) and not _is_id(smelter_id):  # typed into A, the row shifted in F
+        given_id = id_input
+    return SmelterQuery(metal, chosen, country, given_id)
+
+
+def _is_id(value: object) -> bool:
+    return parse_smelter_id(value).kind in (IdKind.CID, IdKind.LEGACY)
