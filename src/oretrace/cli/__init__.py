@@ -6,6 +6,7 @@ import click
 
 from oretrace import __version__
 from oretrace.cli.check import check
+from oretrace.cli.registry import import_, ingest, manage
 from oretrace.cli.smelters import smelters
 
 
@@ -17,3 +18,6 @@ def main() -> None:
 
 main.add_command(check)
 main.add_command(smelters)
+main.add_command(ingest)
+main.add_command(import_)
+main.add_command(manage)

@@ -204,6 +204,7 @@ _SMELTERS_2_00 = TableLayout(
     5,
     1001,
     {
+        "id_input": "A",  # hidden helper: the legacy ID the template looked up
         "metal": "B",
         "lookup": "C",
         "name": "D",
@@ -225,6 +226,7 @@ _SMELTERS_2_02 = TableLayout(
     5,
     2504,
     {
+        "id_input": "A",  # hidden helper: the legacy ID the template looked up
         "metal": "B",
         "lookup": "C",
         "name": "D",

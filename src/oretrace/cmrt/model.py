@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from oretrace.cmrt.workbook import CellValue
@@ -43,6 +44,7 @@ class CompanyAnswer:
     allowed: tuple[str, ...] = ()
 
 
+_LOOKS_LIKE_ID = re.compile(r"^(CID\d{6}|[1-4][A-Z]{3}\d{3})$", re.IGNORECASE)
 _NOT_A_NAME = ("smelter not listed", "smelter not yet identified", "unknown")
 
 
@@ -71,7 +73,12 @@ class SmelterRow(TableRow):
 
     @property
     def smelter_id(self) -> str | None:
-        return self.get("smelter_id") or self.get("id_input")
+        """The ID column (F), else the ID input (A) — whichever looks like an ID first."""
+        given, typed = self.get("smelter_id"), self.get("id_input")
+        for value in (given, typed):
+            if value and _LOOKS_LIKE_ID.match(value.replace(" ", "")):
+                return value
+        return given or typed
 
     @property
     def not_listed(self) -> bool:

@@ -1,0 +1,17 @@
+"""Open the registry database for a command: configure Django and apply migrations."""
+
+from __future__ import annotations
+
+import os
+
+
+def open_registry(migrate: bool = True) -> None:
+    """Set up Django (SQLite by default, ``ORETRACE_DATABASE_URL`` for PostgreSQL)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oretrace.settings")
+    import django
+
+    django.setup()
+    if migrate:
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0, interactive=False)

@@ -1,0 +1,161 @@
+"""Reference smelters in the database: snapshots stored whole, smelter tables rebuilt from them,
+and the learned-alias store the identifier asks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import transaction
+
+from oretrace.registry.models import (
+    LearnedAlias as LearnedAliasRow,
+)
+from oretrace.registry.models import (
+    ReferenceName,
+    ReferenceSmelter,
+    ReferenceSnapshot,
+    SmelterStatus,
+)
+from oretrace.registry.services.audit import record
+from oretrace.smelters import (
+    Identifier,
+    LearnedAlias,
+    Reference,
+    Snapshot,
+    Thresholds,
+    shipped_snapshots,
+)
+from oretrace.smelters.storage import dump_snapshots, load_snapshots
+
+
+class DatabaseAliasStore:
+    """The ``AliasStore`` protocol on the LearnedAlias table, read once into memory."""
+
+    def __init__(self) -> None:
+        self._cache: dict[tuple[str, str], LearnedAlias] = {}
+        for row in LearnedAliasRow.objects.select_related("smelter"):
+            self._cache[row.metal, row.key] = LearnedAlias(
+                row.metal,
+                row.name,
+                row.smelter.smelter_id,
+                row.decided_by,
+                row.decided_at,
+                row.note,
+            )
+
+    def find(self, metal: str, key: str) -> LearnedAlias | None:
+        return self._cache.get((metal, key))
+
+    def add(self, alias: LearnedAlias) -> None:
+        smelter = ReferenceSmelter.objects.get(smelter_id=alias.smelter_id)
+        LearnedAliasRow.objects.update_or_create(
+            metal=alias.metal,
+            key=alias.key,
+            defaults={
+                "name": alias.name,
+                "smelter": smelter,
+                "decided_by": alias.decided_by,
+                "decided_at": alias.decided_at,
+                "note": alias.note,
+            },
+        )
+        self._cache[alias.metal, alias.key] = alias
+
+
+def stored_snapshots() -> list[Snapshot]:
+    found: list[Snapshot] = []
+    for row in ReferenceSnapshot.objects.order_by("as_of", "key"):
+        found.extend(load_snapshots(row.payload))
+    return found
+
+
+def current_reference() -> Reference:
+    """Every snapshot in the database (the shipped ones are loaded on first use)."""
+    ensure_reference()
+    return Reference(stored_snapshots())
+
+
+def identifier(thresholds: Thresholds | None = None) -> Identifier:
+    return Identifier(current_reference(), thresholds, aliases=DatabaseAliasStore())
+
+
+def ensure_reference() -> None:
+    """Load the shipped snapshots into an empty reference (idempotent)."""
+    shipped = shipped_snapshots()
+    known = set(ReferenceSnapshot.objects.values_list("key", flat=True))
+    missing = [s for s in shipped if s.info.key not in known]
+    if missing:
+        add_snapshots(missing, actor="system", shipped=True)
+
+
+def add_snapshots(snapshots: Iterable[Snapshot], actor: str, shipped: bool = False) -> int:
+    """Store snapshots (replacing ones with the same key) and rebuild the smelter tables."""
+    added = 0
+    with transaction.atomic():
+        for snapshot in snapshots:
+            info = snapshot.info
+            ReferenceSnapshot.objects.update_or_create(
+                key=info.key,
+                defaults={
+                    "kind": info.kind.value,
+                    "label": info.label,
+                    "source": info.source,
+                    "sha256": info.sha256,
+                    "as_of": info.as_of,
+                    "shipped": shipped,
+                    "payload": dump_snapshots([snapshot], "registry"),
+                },
+            )
+            added += 1
+        rebuild_smelters()
+    record(actor, "reference.imported", None, snapshots=added, shipped=shipped)
+    return added
+
+
+_SMELTER_FIELDS = (
+    "metal",
+    "standard_name",
+    "country",
+    "country_iso2",
+    "city",
+    "dropped",
+    "first_seen",
+    "last_seen",
+)
+
+
+def rebuild_smelters() -> None:
+    """Upsert smelters and rebuild their names and statuses from the stored snapshots (bulk)."""
+    reference = Reference(stored_snapshots())
+    existing = {s.smelter_id: s for s in ReferenceSmelter.objects.all()}
+    new: list[ReferenceSmelter] = []
+    changed: list[ReferenceSmelter] = []
+    for smelter in reference.smelters():
+        row = existing.get(smelter.smelter_id) or ReferenceSmelter(smelter_id=smelter.smelter_id)
+        row.metal, row.standard_name = smelter.metal, smelter.standard_name[:500]
+        row.country, row.country_iso2 = smelter.country[:100], smelter.country_code or ""
+        row.city, row.dropped = smelter.city[:200], smelter.dropped
+        row.first_seen, row.last_seen = smelter.first_seen, smelter.last_seen
+        (changed if row.pk else new).append(row)
+    ReferenceSmelter.objects.bulk_create(new, batch_size=500)
+    ReferenceSmelter.objects.bulk_update(changed, _SMELTER_FIELDS, batch_size=500)
+    ids = dict(ReferenceSmelter.objects.values_list("smelter_id", "pk"))
+    ReferenceName.objects.all().delete()
+    SmelterStatus.objects.all().delete()
+    names, statuses = [], []
+    for smelter in reference.smelters():
+        pk = ids[smelter.smelter_id]
+        names += [ReferenceName(smelter_id=pk, name=n.name[:500]) for n in smelter.names]
+        statuses += [
+            SmelterStatus(
+                smelter_id=pk,
+                status=s.status[:60],
+                as_of=s.as_of,
+                snapshot_key=s.snapshot,
+                last_audit=s.last_audit,
+                audit_cycle=s.audit_cycle[:50],
+            )
+            for s in smelter.statuses
+        ]
+    ReferenceName.objects.bulk_create(names, batch_size=1000, ignore_conflicts=True)
+    SmelterStatus.objects.bulk_create(statuses, batch_size=1000)

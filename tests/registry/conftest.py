@@ -1,0 +1,45 @@
+"""Registry tests run on the database Django is configured for (SQLite, or PostgreSQL when
+ORETRACE_DATABASE_URL is set) and keep stored files in a temporary folder."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from oretrace.cmrt.revisions import Family
+from oretrace.cmrt.writer import Draft, write_draft
+from oretrace.demo import cmrt_draft
+
+
+@pytest.fixture(autouse=True)
+def _file_storage(settings: Any, tmp_path: Path) -> None:
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "files")},
+        },
+    }
+
+
+def write_supplier(
+    folder: Path,
+    company: str,
+    effective: dt.date,
+    *,
+    name: str | None = None,
+    revision: str = "6.4",
+    metals: tuple[str, ...] = ("Tin",),
+) -> Path:
+    draft: Draft = cmrt_draft(company, revision, metals)
+    draft.company["effective_date"] = effective
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / (name or f"{company.split()[0].lower()}-{effective:%Y%m%d}.xlsx")
+    write_draft(draft, path)
+    return path
+
+
+__all__ = ["Family", "write_supplier"]
