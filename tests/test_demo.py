@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from oretrace.cmrt.batch import check_files, collect_files
-from oretrace.demo import main, write_samples
+from oretrace.demo import write_samples
 
 
 def test_samples_show_their_mistakes(tmp_path: Path) -> None:
@@ -31,6 +34,19 @@ def test_samples_show_their_mistakes(tmp_path: Path) -> None:
     assert {"revision_outdated", "smelter_id_legacy"} <= codes("legacy_cmrt-3.01.xlsx")
 
 
-def test_demo_entry_point(tmp_path: Path, capsys: object) -> None:
-    assert main([str(tmp_path)]) == 0
-    assert len(list((tmp_path / "suppliers").iterdir())) == 10
+def test_make_demo_runs_end_to_end(tmp_path: Path) -> None:
+    """What `make demo` runs, in its own process and database, with a small group."""
+    done = subprocess.run(
+        [sys.executable, "-m", "oretrace.demo", str(tmp_path), "40"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={k: v for k, v in os.environ.items() if not k.startswith(("ORETRACE_", "DJANGO_"))},
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    out = done.stdout
+    assert "10 file(s): 8 read, 2 unreadable" in out
+    assert "suppliers: 40 created" in out
+    assert "period 2025:" in out and "new declarations" in out
+    assert "response rate" in out and "RCOI" in out
+    assert (tmp_path / "data" / "oretrace.sqlite3").exists()

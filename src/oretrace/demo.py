@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -18,6 +19,9 @@ from oretrace.cmrt.answers import PERCENT_6X, SCOPES
 from oretrace.cmrt.layouts import METALS_3TG
 from oretrace.cmrt.revisions import Family
 from oretrace.cmrt.writer import CellInput, Draft, draft_bytes
+from oretrace.synthetic import FACILITY_LIST
+
+PERIOD = 2025
 
 SMELTERS = {
     "Tin": [("Minsur", "CID001182", "PERU"), ("PT Timah Tbk Kundur", "CID001477", "INDONESIA")],
@@ -158,17 +162,48 @@ def _legacy_draft() -> Draft:
     return draft
 
 
-def main(argv: list[str] | None = None) -> int:
+def _run(*args: str) -> int:
+    """Run one ``oretrace`` command as a user would; return its exit status."""
     from oretrace.cli import main as cli
 
-    args = sys.argv[1:] if argv is None else argv
-    folder = Path(args[0] if args else "demo-out") / "suppliers"
-    paths = write_samples(folder)
-    sys.stdout.write(f"wrote {len(paths)} supplier files to {folder}/ — checking them:\n\n")
+    sys.stdout.write(f"\n$ oretrace {' '.join(args)}\n")
+    sys.stdout.flush()
     try:
-        cli.main(["check", str(folder)], prog_name="oretrace")
-    except SystemExit as done:  # exit 1 is expected: two files cannot be read
-        return 0 if done.code in (0, 1) else int(done.code or 1)
+        cli.main(list(args), prog_name="oretrace", standalone_mode=False)
+    except SystemExit as done:
+        return int(done.code or 0)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """check the sample files, then generate a group → import → ingest → status."""
+    args = sys.argv[1:] if argv is None else argv
+    out = Path(args[0] if args else "demo-out").resolve()
+    suppliers = args[1] if len(args) > 1 else "300"
+    os.environ["ORETRACE_DATA_DIR"] = str(out / "data")
+    os.environ["ORETRACE_REFERENCE_DIR"] = str(out / "reference")
+    os.environ.pop("ORETRACE_DATABASE_URL", None)
+    samples = out / "suppliers"
+    write_samples(samples)
+    sys.stdout.write(f"1. Ten sample supplier files in {samples}/, checked one by one:\n")
+    if _run("check", str(samples)) not in (0, 1):  # 1: two samples are meant to be unreadable
+        return 1
+    group = out / "group"
+    sys.stdout.write(f"\n2. A synthetic group of {suppliers} suppliers, through the registry:\n")
+    steps = [
+        ("demo-data", str(group), "--suppliers", suppliers, "--period", str(PERIOD)),
+        ("smelters", "import", str(group / FACILITY_LIST), "--as-of", f"{PERIOD}-12-01"),
+        ("import", "suppliers", str(group / "suppliers.csv")),
+        ("import", "parts", str(group / "parts.csv")),
+        ("import", "products", str(group / "products.csv")),
+        ("import", "bom", str(group / "bom.csv")),
+        ("ingest", str(group / "declarations"), "--period", str(PERIOD)),
+        ("status", "--period", str(PERIOD)),
+    ]
+    for step in steps:
+        if _run(*step) != 0:
+            return 1
+    sys.stdout.write(f"\nEverything the demo made is in {out}/ (database: {out / 'data'}).\n")
     return 0
 
 

@@ -15,7 +15,8 @@ from oretrace.demo import cmrt_draft
 
 
 @pytest.fixture(autouse=True)
-def _file_storage(settings: Any, tmp_path: Path) -> None:
+def _file_storage(settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ORETRACE_REFERENCE_DIR", str(tmp_path / "reference"))
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {

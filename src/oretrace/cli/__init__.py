@@ -6,7 +6,8 @@ import click
 
 from oretrace import __version__
 from oretrace.cli.check import check
-from oretrace.cli.registry import import_, ingest, manage
+from oretrace.cli.demo_data import demo_data
+from oretrace.cli.registry import import_, ingest, manage, status
 from oretrace.cli.smelters import smelters
 
 
@@ -21,3 +22,5 @@ main.add_command(smelters)
 main.add_command(ingest)
 main.add_command(import_)
 main.add_command(manage)
+main.add_command(demo_data)
+main.add_command(status)

@@ -102,3 +102,37 @@ def manage(args: tuple[str, ...]) -> None:
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["oretrace manage", *args])
+
+
+@click.command()
+@click.option("--period", type=int, required=True, help="Reporting year, e.g. 2025.")
+@click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
+def status(period: int, as_json: bool) -> None:
+    """Where a reporting period stands: response rate; declarations valid, with findings or
+    unreadable; smelter rows identified; smelters conformant or not at period end; the RCOI
+    conclusion per metal; suppliers by risk level."""
+    open_registry()
+    from oretrace.registry.services.status import period_status
+
+    result = period_status(period)
+    if as_json:
+        click.echo(json.dumps(result.as_json(), indent=2))
+        return
+    data = result.as_json()
+
+    def pairs(values: dict[str, object]) -> str:
+        return ", ".join(f"{k} {v}" for k, v in sorted(values.items())) or "none"
+
+    click.echo(f"Reporting period {period}")
+    click.echo(
+        f"  response rate   {result.suppliers_responded}/{result.suppliers_surveyed} "
+        f"suppliers ({result.response_rate:.0%})"
+    )
+    click.echo(f"  declarations    {pairs(data['declarations'])}")
+    click.echo(f"  smelter rows    {pairs(data['smelter_rows'])}")
+    click.echo(
+        f"  smelters        {result.smelters_identified} identified: "
+        f"{pairs(data['smelters_by_status'])}"
+    )
+    click.echo(f"  RCOI            {pairs(data['rcoi'])}")
+    click.echo(f"  supplier risk   {pairs(data['suppliers_by_risk'])}")

@@ -48,6 +48,7 @@ class Draft:
     language: str = "English"
     checker_cached: int | str | None = None  # what Checker!D2 should hold, if anything
     pasted_values: bool = False  # smelter look-up columns as typed values, not formulas
+    pad_rows: int = 0  # like the template: a hidden helper formula down to this Smelter List row
 
 
 def layout_of(draft: Draft) -> Layout:
@@ -66,9 +67,10 @@ def write_draft(draft: Draft, target: Path | io.BytesIO) -> None:
     _put(sheet, "J3", f"Revision {draft.revision}\nwritten by oretrace", date_format)
     _put(sheet, "D3", draft.language, date_format)
     _write_declaration(sheet, layout, draft, date_format)
-    _write_table(
+    smelter_sheet = _write_table(
         book, layout.smelters, draft.smelters, date_format, draft.revision, draft.pasted_values
     )
+    _pad(smelter_sheet, layout.smelters, draft.pad_rows)
     if layout.products is not None:
         _write_table(book, layout.products, draft.products, date_format, draft.revision)
     if layout.mines is not None:
@@ -138,7 +140,7 @@ def _write_table(
     date_format: Any,
     revision: str,
     pasted: bool = False,
-) -> None:
+) -> Any:
     sheet = book.add_worksheet(table.sheet)
     _put(sheet, "Q3", f"Revision {revision}", date_format)
     for name, letters in table.columns.items():
@@ -156,6 +158,13 @@ def _write_table(
                 _put_formula(sheet, ref, value)
             else:
                 _put(sheet, ref, value, date_format)
+    return sheet
+
+
+def _pad(sheet: Any, table: TableLayout, last_row: int) -> None:
+    """Like the template, whose hidden helper column X shows 0 in all 2,500 rows."""
+    for row in range(table.first_row, last_row + 1):
+        sheet.write_number(row - 1, 23, 0)
 
 
 def _put_formula(sheet: Any, ref: str, value: str) -> None:

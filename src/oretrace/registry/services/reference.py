@@ -25,7 +25,8 @@ from oretrace.smelters import (
     Thresholds,
     shipped_snapshots,
 )
-from oretrace.smelters.storage import dump_snapshots, load_snapshots
+from oretrace.smelters.storage import dump_snapshots, load_snapshots, user_reference_dir
+from oretrace.smelters.storage import stored_snapshots as user_snapshots
 
 
 class DatabaseAliasStore:
@@ -80,12 +81,17 @@ def identifier(thresholds: Thresholds | None = None) -> Identifier:
 
 
 def ensure_reference() -> None:
-    """Load the shipped snapshots into an empty reference (idempotent)."""
-    shipped = shipped_snapshots()
-    known = set(ReferenceSnapshot.objects.values_list("key", flat=True))
-    missing = [s for s in shipped if s.info.key not in known]
-    if missing:
-        add_snapshots(missing, actor="system", shipped=True)
+    """Bring the shipped snapshots and those imported with ``oretrace smelters import`` (the
+    user's reference folder) into the database; idempotent, cheap when nothing is new."""
+    known = dict(ReferenceSnapshot.objects.values_list("key", "sha256"))
+    shipped = [s for s in shipped_snapshots() if s.info.key not in known]
+    if shipped:
+        add_snapshots(shipped, actor="system", shipped=True)
+    imported = [
+        s for s in user_snapshots(user_reference_dir()) if known.get(s.info.key) != s.info.sha256
+    ]
+    if imported:
+        add_snapshots(imported, actor="system:smelters-import")
 
 
 def add_snapshots(snapshots: Iterable[Snapshot], actor: str, shipped: bool = False) -> int:
