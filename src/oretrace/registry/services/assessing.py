@@ -56,6 +56,11 @@ def assess_period(period: ReportingPeriod) -> PeriodAssessment:
     )
 
 
+def supplier_inputs(period: ReportingPeriod) -> list[SupplierInput]:
+    """Every supplier surveyed, with its chosen declaration for ``period`` (if any)."""
+    return _supplier_inputs(_chosen_declarations(period))
+
+
 def _chosen_declarations(period: ReportingPeriod) -> dict[int, Declaration]:
     """Per supplier the current CMRT declaration, company scope first."""
     chosen: dict[int, Declaration] = {}

@@ -1,0 +1,117 @@
+"""``oretrace review`` (the smelter review queue) and ``oretrace changes`` (year over year)."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from oretrace.cli.database import open_registry
+from oretrace.cli.registry import default_actor
+
+
+@click.group()
+def review() -> None:
+    """The smelter review queue: list rows awaiting a person, accept or reject them."""
+
+
+@review.command("list")
+@click.option("--period", type=int, required=True)
+@click.option("--json", "as_json", is_flag=True)
+def review_list(period: int, as_json: bool) -> None:
+    """Smelter rows of current declarations that identification left to a person."""
+    open_registry()
+    from oretrace.registry.services.review import review_queue
+
+    rows = [
+        {
+            "row_id": r.pk,
+            "supplier": r.declaration.company_name,
+            "metal": r.metal,
+            "name": r.name,
+            "country": r.country,
+            "reported_id": r.reported_id,
+            "decision": r.decision,
+            "reason": r.reason,
+            "candidates": [c["smelter_id"] for c in r.candidates][:3],
+        }
+        for r in review_queue(period)
+    ]
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for row in rows:
+        click.echo(
+            f"{row['row_id']:>7}  {row['decision']:6}  {row['metal']:8}  {row['name']!r} "
+            f"({row['supplier']}) → {', '.join(row['candidates']) or 'no candidate'}"
+        )
+    click.echo(f"{len(rows)} row(s) awaiting review")
+
+
+@review.command("accept")
+@click.argument("row_id", type=int)
+@click.argument("smelter_id")
+@click.option("--note", default="")
+def review_accept(row_id: int, smelter_id: str, note: str) -> None:
+    """Confirm that row ROW_ID is smelter SMELTER_ID; its name becomes a learned alias."""
+    open_registry()
+    from oretrace.registry.services.review import ReviewError, accept
+
+    try:
+        accept(row_id, smelter_id, default_actor(), note)
+    except ReviewError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"row {row_id} confirmed as {smelter_id}; later rows with this name follow")
+
+
+@review.command("reject")
+@click.argument("row_id", type=int)
+@click.option("--note", default="")
+def review_reject(row_id: int, note: str) -> None:
+    """Record that row ROW_ID names no RMI smelter."""
+    open_registry()
+    from oretrace.registry.services.review import ReviewError, reject
+
+    try:
+        reject(row_id, default_actor(), note)
+    except ReviewError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"row {row_id} rejected")
+
+
+@click.command()
+@click.option("--period", type=int, required=True)
+@click.option("--previous", type=int, default=None, help="Default: the year before.")
+@click.option("--json", "as_json", is_flag=True)
+def changes(period: int, previous: int | None, as_json: bool) -> None:
+    """Year over year, per supplier: response, revision, smelters added and removed, answers
+    changed (by meaning, so a 3.01 and a 6.4 file compare)."""
+    open_registry()
+    from oretrace.registry.services.changes import year_over_year
+
+    found = year_over_year(period, previous)
+    items = [
+        {
+            "supplier": c.name,
+            "responded": list(c.responded),
+            "revision": list(c.revision) if c.revision else None,
+            "smelters_added": [s.smelter_id or s.name for s in c.smelters_added],
+            "smelters_removed": [s.smelter_id or s.name for s in c.smelters_removed],
+            "answers_changed": [
+                {"meaning": a.meaning, "metal": a.metal, "old": a.old, "new": a.new}
+                for a in c.answers_changed
+            ],
+        }
+        for c in found
+    ]
+    if as_json:
+        click.echo(json.dumps(items, ensure_ascii=False, indent=2))
+        return
+    for item in items:
+        click.echo(
+            f"{item['supplier']}: +{len(item['smelters_added'])} / "
+            f"-{len(item['smelters_removed'])} smelters, "
+            f"{len(item['answers_changed'])} answers changed"
+            + (f", revision {' → '.join(map(str, item['revision']))}" if item["revision"] else "")
+        )
+    click.echo(f"{len(items)} supplier(s) changed")
