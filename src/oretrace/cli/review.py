@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import click
 
@@ -23,7 +24,7 @@ def review_list(period: int, as_json: bool) -> None:
     open_registry()
     from oretrace.registry.services.review import review_queue
 
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "row_id": r.pk,
             "supplier": r.declaration.company_name,
@@ -90,7 +91,7 @@ def changes(period: int, previous: int | None, as_json: bool) -> None:
     from oretrace.registry.services.changes import year_over_year
 
     found = year_over_year(period, previous)
-    items = [
+    items: list[dict[str, Any]] = [
         {
             "supplier": c.name,
             "responded": list(c.responded),
