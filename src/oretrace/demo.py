@@ -26,7 +26,7 @@ PERIOD = 2025
 SMELTERS = {
     "Tin": [("Minsur", "CID001182", "PERU"), ("PT Timah Tbk Kundur", "CID001477", "INDONESIA")],
     "Tantalum": [("Global Advanced Metals Aizu", "CID002558", "JAPAN")],
-    "Gold": [("Asahi Refining USA Inc.", "CID002920", "UNITED STATES OF AMERICA")],
+    "Gold": [("Advanced Chemical Company", "CID000015", "UNITED STATES OF AMERICA")],
     "Tungsten": [("Xiamen Tungsten Co., Ltd.", "CID002082", "CHINA")],
 }
 

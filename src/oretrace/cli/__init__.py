@@ -8,6 +8,7 @@ from oretrace import __version__
 from oretrace.cli.check import check
 from oretrace.cli.demo_data import demo_data
 from oretrace.cli.registry import import_, ingest, manage, status
+from oretrace.cli.profile import profile
 from oretrace.cli.review import changes, review
 from oretrace.cli.smelters import smelters
 
@@ -27,3 +28,4 @@ main.add_command(demo_data)
 main.add_command(status)
 main.add_command(review)
 main.add_command(changes)
+main.add_command(profile)

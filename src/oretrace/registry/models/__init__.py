@@ -22,6 +22,7 @@ from oretrace.registry.models.reference import (
     ReviewDecision,
     SmelterStatus,
 )
+from oretrace.registry.models.settings import OrganisationProfile
 from oretrace.registry.models.supply_chain import (
     BomLine,
     Contact,
@@ -43,6 +44,7 @@ __all__ = [
     "Finding",
     "GroupCompany",
     "LearnedAlias",
+    "OrganisationProfile",
     "Part",
     "PartSource",
     "Product",

@@ -97,6 +97,10 @@ class ReviewDecision(models.Model):
         ReferenceSmelter, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     accepted = models.BooleanField()
+    previous_decision = models.CharField(max_length=10, blank=True)
+    previous_smelter = models.ForeignKey(
+        ReferenceSmelter, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     actor = models.CharField(max_length=150)
     note = models.TextField(blank=True)
     decided_at = models.DateTimeField(auto_now_add=True)

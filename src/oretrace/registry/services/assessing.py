@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -26,19 +27,23 @@ from oretrace.registry.models import (
     PartSource,
     ReferenceSmelter,
     ReportingPeriod,
+    ReviewDecision,
     SmelterStatus,
     Supplier,
 )
 from oretrace.registry.models import Product as ProductRow
 
-IDENTIFIED = ("auto", "confirmed")
+IDENTIFIED = ("auto", "confirmed")  # decisions a report may rely on
 _SCOPE_PREFERENCE = {"company": 0, "user": 1, "product": 2, "unknown": 3}
 
 
-def assess_period(period: ReportingPeriod) -> PeriodAssessment:
-    """RCOI, supplier and product risk, smelter status at period end, for 3TG (CMRT files)."""
-    declarations = _chosen_declarations(period)
-    suppliers = _supplier_inputs(declarations)
+def assess_period(period: ReportingPeriod, as_of: dt.date | None = None) -> PeriodAssessment:
+    """RCOI, supplier and product risk, smelter status at period end, for 3TG (CMRT files).
+
+    With ``as_of``, only what the registry held on that date counts: declarations ingested by
+    then, status lists dated by then, review decisions taken by then.
+    """
+    suppliers = supplier_inputs(period, as_of)
     named = {
         s.smelter_id
         for x in suppliers
@@ -51,38 +56,44 @@ def assess_period(period: ReportingPeriod) -> PeriodAssessment:
         Period.calendar_year(period.year),
         suppliers,
         smelter_facts=_facts(named),
-        status_events=_events(named),
+        status_events=_events(named, as_of),
         products=_products(),
     )
 
 
-def supplier_inputs(period: ReportingPeriod) -> list[SupplierInput]:
+def supplier_inputs(period: ReportingPeriod, as_of: dt.date | None = None) -> list[SupplierInput]:
     """Every supplier surveyed, with its chosen declaration for ``period`` (if any)."""
-    return _supplier_inputs(_chosen_declarations(period))
+    return _supplier_inputs(chosen_declarations(period, as_of), as_of)
 
 
-def _chosen_declarations(period: ReportingPeriod) -> dict[int, Declaration]:
-    """Per supplier the current CMRT declaration, company scope first."""
-    chosen: dict[int, Declaration] = {}
-    current = (
-        Declaration.objects.filter(period=period, is_current=True, template="CMRT")
-        .exclude(supplier=None)
-        .order_by("-effective_date", "-id")
-    )
-    for item in current:
+def chosen_declarations(
+    period: ReportingPeriod, as_of: dt.date | None = None
+) -> dict[int, Declaration]:
+    """Per supplier the CMRT declaration in force (newest revision per scope; company scope
+    first), as the registry stood on ``as_of`` (default: now)."""
+    candidates = Declaration.objects.filter(period=period, template="CMRT").exclude(supplier=None)
+    if as_of is not None:
+        candidates = candidates.filter(ingested_at__date__lte=as_of)
+    newest: dict[tuple[int, str], Declaration] = {}
+    for item in candidates.order_by("effective_date", "id"):
         assert item.supplier_id is not None
-        known = chosen.get(item.supplier_id)
+        newest[item.supplier_id, item.scope_key] = item  # later revisions overwrite
+    chosen: dict[int, Declaration] = {}
+    for (supplier_id, _), item in sorted(newest.items(), key=lambda kv: -kv[1].pk):
+        known = chosen.get(supplier_id)
         if known is None or _SCOPE_PREFERENCE[item.scope] < _SCOPE_PREFERENCE[known.scope]:
-            chosen[item.supplier_id] = item
+            chosen[supplier_id] = item
     return chosen
 
 
-def _supplier_inputs(chosen: dict[int, Declaration]) -> list[SupplierInput]:
+def _supplier_inputs(
+    chosen: dict[int, Declaration], as_of: dt.date | None = None
+) -> list[SupplierInput]:
     ids = [d.pk for d in chosen.values()]
     findings = _group(
         Finding.objects.filter(declaration_id__in=ids).values_list("declaration_id", "code")
     )
-    rows = _smelter_rows(ids)
+    rows = _smelter_rows(ids, as_of)
     products = _group(
         DeclarationProduct.objects.filter(declaration_id__in=ids).values_list(
             "declaration_id", "number"
@@ -138,9 +149,13 @@ def _summary(
     )
 
 
-def _smelter_rows(declaration_ids: list[int]) -> dict[int, list[SmelterRef]]:
+def _smelter_rows(
+    declaration_ids: list[int], as_of: dt.date | None = None
+) -> dict[int, list[SmelterRef]]:
     rows: dict[int, list[SmelterRef]] = defaultdict(list)
+    undone = decisions_after(declaration_ids, as_of)
     query = DeclarationSmelter.objects.filter(declaration_id__in=declaration_ids).values_list(
+        "id",
         "declaration_id",
         "metal",
         "smelter__smelter_id",
@@ -149,7 +164,8 @@ def _smelter_rows(declaration_ids: list[int]) -> dict[int, list[SmelterRef]]:
         "smelter__country_iso2",
         "row",
     )
-    for declaration_id, metal, smelter_id, name, decision, iso2, row in query:
+    for pk, declaration_id, metal, current_id, name, current, iso2, row in query:
+        decision, smelter_id = undone.get(pk, (current, current_id))
         rows[declaration_id].append(
             SmelterRef(
                 metal=metal,
@@ -161,6 +177,25 @@ def _smelter_rows(declaration_ids: list[int]) -> dict[int, list[SmelterRef]]:
             )
         )
     return rows
+
+
+def decisions_after(
+    declaration_ids: list[int], as_of: dt.date | None
+) -> dict[int, tuple[str, str | None]]:
+    """Rows reviewed after ``as_of`` → (decision, smelter id) as they stood before."""
+    if as_of is None:
+        return {}
+    undone: dict[int, tuple[str, str | None]] = {}
+    later = (
+        ReviewDecision.objects.filter(
+            row__declaration_id__in=declaration_ids, decided_at__date__gt=as_of
+        )
+        .order_by("-decided_at", "-id")
+        .values_list("row_id", "previous_decision", "previous_smelter__smelter_id")
+    )
+    for row_id, decision, smelter_id in later:  # the earliest decision after as_of wins
+        undone[row_id] = (decision, smelter_id)
+    return undone
 
 
 def _parts_bought() -> dict[int, dict[str, str]]:
@@ -180,11 +215,15 @@ def _facts(smelter_ids: set[str]) -> list[SmelterFacts]:
     ]
 
 
-def _events(smelter_ids: set[str]) -> list[StatusEvent]:
-    query = SmelterStatus.objects.filter(smelter__smelter_id__in=smelter_ids).values_list(
-        "smelter__smelter_id", "status", "as_of"
-    )
-    return [StatusEvent(cid, status, as_of) for cid, status, as_of in query if as_of is not None]
+def _events(smelter_ids: set[str], as_of: dt.date | None = None) -> list[StatusEvent]:
+    query = SmelterStatus.objects.filter(smelter__smelter_id__in=smelter_ids)
+    if as_of is not None:
+        query = query.filter(as_of__lte=as_of)
+    return [
+        StatusEvent(cid, status, when)
+        for cid, status, when in query.values_list("smelter__smelter_id", "status", "as_of")
+        if when is not None
+    ]
 
 
 def _products() -> list[Product]:

@@ -45,6 +45,7 @@ def accept(row_id: int, smelter_id: str, actor: str, note: str = "") -> ReviewDe
     if smelter is None:
         raise ReviewError(f"{smelter_id} is not a reference smelter")
     query = SmelterQuery(row.metal, row.name, row.country, row.reported_id or None)
+    before = {"previous_decision": row.decision, "previous_smelter": row.smelter}
     with transaction.atomic():
         try:
             alias = identifier().accept(query, smelter_id, actor, note)
@@ -56,7 +57,7 @@ def accept(row_id: int, smelter_id: str, actor: str, note: str = "") -> ReviewDe
         row.reason = f"confirmed as {smelter_id} by {actor}" + (f": {note}" if note else "")
         row.save(update_fields=["smelter", "decision", "method", "reason"])
         decision = ReviewDecision.objects.create(
-            row=row, chosen=smelter, accepted=True, actor=actor, note=note
+            row=row, chosen=smelter, accepted=True, actor=actor, note=note, **before
         )
     record(
         actor,
@@ -73,13 +74,16 @@ def accept(row_id: int, smelter_id: str, actor: str, note: str = "") -> ReviewDe
 def reject(row_id: int, actor: str, note: str = "") -> ReviewDecision:
     """Say row ``row_id`` is no RMI smelter (a trader, a typo beyond repair, …)."""
     row = _row(row_id)
+    before = {"previous_decision": row.decision, "previous_smelter": row.smelter}
     with transaction.atomic():
         row.smelter = None
         row.decision = DeclarationSmelter.Decision.NONE
         row.method = "person"
         row.reason = f"rejected by {actor}" + (f": {note}" if note else "")
         row.save(update_fields=["smelter", "decision", "method", "reason"])
-        decision = ReviewDecision.objects.create(row=row, accepted=False, actor=actor, note=note)
+        decision = ReviewDecision.objects.create(
+            row=row, accepted=False, actor=actor, note=note, **before
+        )
     record(actor, "smelter.review.rejected", row, note=note)
     return decision
 

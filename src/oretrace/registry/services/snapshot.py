@@ -1,0 +1,234 @@
+"""Freeze a reporting period into a :class:`ReportData` snapshot, as the registry stood on a date.
+
+Everything a report or roll-up shows comes from this snapshot, so a report is reproducible:
+the same snapshot gives the same files, and the snapshot's fingerprint goes to the audit log.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+
+from oretrace.assessment.overview import PeriodAssessment
+from oretrace.registry.models import (
+    Declaration,
+    DeclarationSmelter,
+    Finding,
+    ProductCategory,
+    ReferenceSmelter,
+    ReferenceSnapshot,
+    ReportingPeriod,
+)
+from oretrace.registry.models import Product as ProductRow
+from oretrace.registry.services.assessing import (
+    assess_period,
+    chosen_declarations,
+    decisions_after,
+)
+from oretrace.registry.services.profile import load_profile
+from oretrace.reporting.data import (
+    CorrectiveAction,
+    MetalConclusion,
+    ProductLine,
+    ReportData,
+    ScopeEntry,
+    SmelterLine,
+    SmelterRowLine,
+    SupplierLine,
+)
+
+_ACTIONABLE = ("error", "warning")
+
+
+def report_snapshot(year: int, as_of: dt.date | None = None) -> ReportData:
+    """The period ``year`` as the registry held it on ``as_of`` (default: today)."""
+    as_of = as_of or dt.date.today()
+    period = ReportingPeriod.for_year(year)
+    chosen = chosen_declarations(period, as_of)
+    assessment = assess_period(period, as_of)
+    return ReportData(
+        period=year,
+        as_of=as_of,
+        organisation=load_profile(),
+        scope=_scope(),
+        suppliers_surveyed=len(assessment.suppliers),
+        suppliers_responded=len(chosen),
+        declarations=_declaration_counts(period, chosen, as_of),
+        rcoi=_conclusions(assessment),
+        smelters=_smelters(assessment),
+        smelter_rows=_smelter_rows(chosen, as_of),
+        suppliers=_suppliers(assessment, chosen),
+        corrective_actions=_corrective_actions(chosen),
+        products=_products(assessment),
+        reference=tuple(
+            f"{s.label} ({s.as_of or 'undated'})"
+            for s in ReferenceSnapshot.objects.order_by("as_of", "key")
+            if s.as_of is None or s.as_of <= as_of
+        ),
+    )
+
+
+def _scope() -> tuple[ScopeEntry, ...]:
+    entries = [
+        ScopeEntry(
+            c.business_unit.group_company.name if c.business_unit else "",
+            c.business_unit.name if c.business_unit else "",
+            c.name,
+        )
+        for c in ProductCategory.objects.select_related("business_unit__group_company")
+    ]
+    return tuple(
+        sorted(entries, key=lambda e: (e.group_company, e.business_unit, e.product_category))
+    )
+
+
+def _declaration_counts(
+    period: ReportingPeriod, chosen: dict[int, Declaration], as_of: dt.date
+) -> dict[str, int]:
+    counts = Counter(d.status for d in chosen.values())
+    counts["unreadable"] += Declaration.objects.filter(
+        period=period, status=Declaration.Status.UNREADABLE, ingested_at__date__lte=as_of
+    ).count()
+    return {k: v for k, v in sorted(counts.items()) if v}
+
+
+def _conclusions(assessment: PeriodAssessment) -> tuple[MetalConclusion, ...]:
+    return tuple(
+        MetalConclusion(metal, r.conclusion.value, tuple(r.reasons), r.coverage, len(r.users))
+        for metal, r in assessment.rcoi.items()
+    )
+
+
+def _smelters(assessment: PeriodAssessment) -> tuple[SmelterLine, ...]:
+    reference = {
+        s.smelter_id: s
+        for s in ReferenceSmelter.objects.filter(smelter_id__in=list(assessment.smelters))
+    }
+    lines = []
+    for smelter_id, found in assessment.smelters.items():
+        known = reference.get(smelter_id)
+        lines.append(
+            SmelterLine(
+                smelter_id=smelter_id,
+                name=known.standard_name if known else (found.name or smelter_id),
+                metal=found.metal,
+                country=known.country if known else "",
+                country_iso2=found.country_iso2 or "",
+                status=found.status or "",
+                conformant=found.conformant,
+                in_covered_country=found.in_covered_country,
+                in_cahra=found.in_cahra,
+                supplier_count=found.supplier_count,
+            )
+        )
+    return tuple(sorted(lines, key=lambda s: (s.metal, s.country, s.name, s.smelter_id)))
+
+
+def _smelter_rows(chosen: dict[int, Declaration], as_of: dt.date) -> tuple[SmelterRowLine, ...]:
+    ids = [d.pk for d in chosen.values()]
+    undone = decisions_after(ids, as_of)
+    by_id = {d.pk: d for d in chosen.values()}
+    rows = []
+    query = DeclarationSmelter.objects.filter(declaration_id__in=ids).select_related("smelter")
+    for row in query:
+        declaration = by_id[row.declaration_id]
+        decision, smelter_id = undone.get(
+            row.pk, (row.decision, row.smelter.smelter_id if row.smelter else None)
+        )
+        rows.append(
+            SmelterRowLine(
+                supplier=declaration.supplier.name if declaration.supplier else "",
+                file=declaration.stored_file.original_name,
+                row=row.row,
+                metal=row.metal,
+                reported_id=row.reported_id,
+                reported_name=row.name,
+                reported_country=row.country,
+                smelter_id=smelter_id or "",
+                standard_name=row.smelter.standard_name if row.smelter and smelter_id else "",
+                decision=decision,
+                method=row.method,
+                reason=row.reason,
+            )
+        )
+    return tuple(sorted(rows, key=lambda r: (r.supplier, r.file, r.row)))
+
+
+def _finding_counts(declaration_ids: list[int]) -> dict[int, Counter[str]]:
+    counts: dict[int, Counter[str]] = defaultdict(Counter)
+    for declaration_id, severity in Finding.objects.filter(
+        declaration_id__in=declaration_ids
+    ).values_list("declaration_id", "severity"):
+        counts[declaration_id][severity] += 1
+    return counts
+
+
+def _suppliers(
+    assessment: PeriodAssessment, chosen: dict[int, Declaration]
+) -> tuple[SupplierLine, ...]:
+    counts = _finding_counts([d.pk for d in chosen.values()])
+    lines = []
+    for supplier_id, risk in assessment.suppliers.items():
+        declaration = chosen.get(int(supplier_id))
+        found = counts.get(declaration.pk, Counter()) if declaration else Counter()
+        lines.append(
+            SupplierLine(
+                supplier_id=supplier_id,
+                name=risk.name,
+                responded=declaration is not None,
+                status=declaration.status if declaration else "no response",
+                template=declaration.template if declaration else "",
+                version=declaration.version if declaration else "",
+                effective_date=(
+                    declaration.effective_date.isoformat()
+                    if declaration and declaration.effective_date
+                    else ""
+                ),
+                errors=found["error"],
+                warnings=found["warning"],
+                risk_level=risk.level.value,
+                reasons=tuple(risk.reasons),
+            )
+        )
+    return tuple(sorted(lines, key=lambda s: (s.name, s.supplier_id)))
+
+
+def _corrective_actions(chosen: dict[int, Declaration]) -> tuple[CorrectiveAction, ...]:
+    by_id = {d.pk: d for d in chosen.values()}
+    actions = []
+    for finding in Finding.objects.filter(
+        declaration_id__in=list(by_id), severity__in=_ACTIONABLE
+    ).order_by("declaration_id", "id"):
+        declaration = by_id[finding.declaration_id]
+        where = f" ({finding.cell})" if finding.cell else ""
+        actions.append(
+            CorrectiveAction(
+                supplier=declaration.supplier.name if declaration.supplier else "",
+                file=declaration.stored_file.original_name,
+                code=finding.code,
+                severity=finding.severity,
+                cell=finding.cell,
+                finding=finding.message,
+                request=(
+                    f"In your {declaration.template} {declaration.version} declaration{where}: "
+                    f"{finding.message} Please correct it and send the updated file."
+                ),
+            )
+        )
+    return tuple(sorted(actions, key=lambda a: (a.supplier, a.file, a.cell, a.code)))
+
+
+def _products(assessment: PeriodAssessment) -> tuple[ProductLine, ...]:
+    categories = dict(ProductRow.objects.values_list("number", "category__name"))
+    return tuple(
+        ProductLine(
+            number=p.product_id,
+            name=p.name,
+            category=categories.get(p.product_id) or "",
+            risk_level=p.level.value,
+            coverage=round(p.coverage, 4),
+            parts=len(p.parts),
+            parts_uncovered=len(p.uncovered_parts),
+        )
+        for p in sorted(assessment.products, key=lambda p: p.product_id)
+    )

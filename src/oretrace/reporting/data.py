@@ -1,0 +1,228 @@
+"""What a report is built from: one frozen, serialisable snapshot of a reporting period.
+
+The registry fills a :class:`ReportData` as of a date; every document (Form SD, the
+Conflict Minerals Report, the Excel exports, the charts, the roll-up CMRT) is rendered from
+it alone, so building twice from the same snapshot gives identical files. ``to_json`` /
+``from_json`` round-trip exactly; ``fingerprint`` is the sha256 of the canonical JSON.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import types
+import typing
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+METALS_3TG = ("Tantalum", "Tin", "Gold", "Tungsten")
+
+
+@dataclass(frozen=True, slots=True)
+class Organisation:
+    """The filer, and the due-diligence facts a person fills in (settings, not derived)."""
+
+    legal_name: str = "Example Corporation"
+    short_name: str = "the Company"
+    cik: str = ""
+    address: str = ""
+    website: str = ""
+    state_of_incorporation: str = ""
+    commission_file_number: str = ""
+    contact_name: str = ""
+    contact_title: str = ""
+    contact_email: str = ""
+    contact_phone: str = ""
+    authorizer: str = ""
+    authorizer_title: str = ""
+    authorizer_email: str = ""
+    authorizer_phone: str = ""
+    unique_id: str = ""
+    unique_id_authority: str = ""
+    company_overview: str = ""
+    products_overview: str = ""
+    policy_summary: str = ""
+    policy_url: str = ""
+    team: str = ""  # who runs the programme, with senior-management sponsor
+    grievance_mechanism: str = ""
+    memberships: tuple[str, ...] = ()  # e.g. "Responsible Minerals Initiative (RMI)"
+    record_keeping: str = ""  # e.g. "Records are kept for five years in oretrace."
+    supplier_engagement: str = ""
+    risk_mitigation: tuple[str, ...] = ()  # steps planned for next year
+    independent_audit: str = ""  # statement on IPSA / audits of smelters
+    company_answers: dict[str, str] = field(default_factory=dict)  # roll-up CMRT A–H
+    company_comments: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ScopeEntry:
+    """One product category, with the business unit and group company it belongs to."""
+
+    group_company: str
+    business_unit: str
+    product_category: str
+
+
+@dataclass(frozen=True, slots=True)
+class MetalConclusion:
+    metal: str
+    conclusion: str  # oretrace.assessment.rcoi.Conclusion value
+    reasons: tuple[str, ...] = ()
+    coverage: float = 0.0
+    users: int = 0  # suppliers declaring the metal necessary
+
+
+@dataclass(frozen=True, slots=True)
+class SmelterLine:
+    """A consolidated smelter: one line per reference smelter named by any supplier."""
+
+    smelter_id: str
+    name: str
+    metal: str
+    country: str
+    country_iso2: str = ""
+    status: str = ""  # RMAP status at period end as RMI names it; "" when none
+    conformant: bool = False
+    in_covered_country: bool = False
+    in_cahra: bool = False
+    supplier_count: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class SmelterRowLine:
+    """A smelter row as a supplier reported it, and how it was identified."""
+
+    supplier: str
+    file: str
+    row: int
+    metal: str
+    reported_id: str
+    reported_name: str
+    reported_country: str
+    smelter_id: str = ""
+    standard_name: str = ""
+    decision: str = ""  # auto / review / none / confirmed
+    method: str = ""
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SupplierLine:
+    supplier_id: str
+    name: str
+    responded: bool
+    status: str  # valid / findings / unreadable / no response
+    template: str = ""
+    version: str = ""
+    effective_date: str = ""
+    errors: int = 0
+    warnings: int = 0
+    risk_level: str = ""
+    reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CorrectiveAction:
+    """A finding to send back to a supplier, with the cell and the message to send."""
+
+    supplier: str
+    file: str
+    code: str
+    severity: str
+    cell: str
+    finding: str
+    request: str
+
+
+@dataclass(frozen=True, slots=True)
+class ProductLine:
+    number: str
+    name: str
+    category: str = ""
+    risk_level: str = ""
+    coverage: float = 0.0
+    parts: int = 0
+    parts_uncovered: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class MetalAnswersLine:
+    """The roll-up CMRT's per-metal answers (Q1–Q8 keys to allowed answers)."""
+
+    metal: str
+    answers: dict[str, str] = field(default_factory=dict)
+    comments: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ReportData:
+    period: int
+    as_of: dt.date
+    organisation: Organisation = field(default_factory=Organisation)
+    scope: tuple[ScopeEntry, ...] = ()
+    suppliers_surveyed: int = 0
+    suppliers_responded: int = 0
+    declarations: dict[str, int] = field(default_factory=dict)  # status → count
+    rcoi: tuple[MetalConclusion, ...] = ()
+    smelters: tuple[SmelterLine, ...] = ()
+    smelter_rows: tuple[SmelterRowLine, ...] = ()
+    suppliers: tuple[SupplierLine, ...] = ()
+    corrective_actions: tuple[CorrectiveAction, ...] = ()
+    products: tuple[ProductLine, ...] = ()
+    rollup_answers: tuple[MetalAnswersLine, ...] = ()
+    reference: tuple[str, ...] = ()  # labels of the reference snapshots used
+
+    @property
+    def response_rate(self) -> float:
+        return self.suppliers_responded / self.suppliers_surveyed if self.suppliers_surveyed else 0
+
+    def to_json(self) -> str:
+        return json.dumps(_plain(self), ensure_ascii=False, sort_keys=True, indent=1)
+
+    @classmethod
+    def from_json(cls, text: str) -> ReportData:
+        return _build(cls, json.loads(text))
+
+    def fingerprint(self) -> str:
+        return hashlib.sha256(self.to_json().encode()).hexdigest()
+
+
+def _plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+T = TypeVar("T")
+
+
+def _build(cls: type[T], data: dict[str, Any]) -> T:
+    hints = typing.get_type_hints(cls)
+    kwargs = {
+        f.name: _value(hints[f.name], data[f.name])
+        for f in dataclasses.fields(cls)  # type: ignore[arg-type]
+        if f.name in data
+    }
+    return cls(**kwargs)
+
+
+def _value(hint: Any, raw: Any) -> Any:
+    origin = typing.get_origin(hint)
+    if dataclasses.is_dataclass(hint) and isinstance(hint, type):
+        return _build(hint, raw)
+    if hint is dt.date:
+        return dt.date.fromisoformat(raw)
+    if origin is tuple:
+        (item, _ellipsis) = typing.get_args(hint)
+        return tuple(_value(item, v) for v in raw)
+    if origin in (types.UnionType, typing.Union):
+        return raw
+    return raw
