@@ -7,8 +7,8 @@ import click
 from oretrace import __version__
 from oretrace.cli.check import check
 from oretrace.cli.demo_data import demo_data
-from oretrace.cli.registry import import_, ingest, manage, status
 from oretrace.cli.profile import profile
+from oretrace.cli.registry import import_, ingest, manage, status
 from oretrace.cli.review import changes, review
 from oretrace.cli.smelters import smelters
 
