@@ -43,20 +43,24 @@ def assess_period(period: ReportingPeriod, as_of: dt.date | None = None) -> Peri
     With ``as_of``, only what the registry held on that date counts: declarations ingested by
     then, status lists dated by then, review decisions taken by then.
     """
-    suppliers = supplier_inputs(period, as_of)
-    named = {
+    return assess_suppliers(period, supplier_inputs(period, as_of), as_of)
+
+
+def assess_suppliers(
+    period: ReportingPeriod, suppliers: list[SupplierInput], as_of: dt.date | None = None
+) -> PeriodAssessment:
+    identified = {
         s.smelter_id
         for x in suppliers
-        for d in [x.declaration]
-        if d
-        for s in d.smelters
-        if s.smelter_id
+        if x.declaration
+        for s in x.declaration.smelters
+        if s.smelter_id is not None
     }
     return assess(
         Period.calendar_year(period.year),
         suppliers,
-        smelter_facts=_facts(named),
-        status_events=_events(named, as_of),
+        smelter_facts=_facts(identified),
+        status_events=_events(identified, as_of),
         products=_products(),
     )
 

@@ -21,9 +21,10 @@ from oretrace.registry.models import (
 )
 from oretrace.registry.models import Product as ProductRow
 from oretrace.registry.services.assessing import (
-    assess_period,
+    assess_suppliers,
     chosen_declarations,
     decisions_after,
+    supplier_inputs,
 )
 from oretrace.registry.services.profile import load_profile
 from oretrace.reporting.data import (
@@ -36,6 +37,7 @@ from oretrace.reporting.data import (
     SmelterRowLine,
     SupplierLine,
 )
+from oretrace.reporting.rollup_answers import derive_answers
 
 _ACTIONABLE = ("error", "warning")
 
@@ -45,21 +47,26 @@ def report_snapshot(year: int, as_of: dt.date | None = None) -> ReportData:
     as_of = as_of or dt.date.today()
     period = ReportingPeriod.for_year(year)
     chosen = chosen_declarations(period, as_of)
-    assessment = assess_period(period, as_of)
+    suppliers = supplier_inputs(period, as_of)
+    assessment = assess_suppliers(period, suppliers, as_of)
+    smelters = _smelters(assessment)
+    responded = len(chosen)
+    rate = responded / len(assessment.suppliers) if assessment.suppliers else 0.0
     return ReportData(
         period=year,
         as_of=as_of,
         organisation=load_profile(),
         scope=_scope(),
         suppliers_surveyed=len(assessment.suppliers),
-        suppliers_responded=len(chosen),
+        suppliers_responded=responded,
         declarations=_declaration_counts(period, chosen, as_of),
         rcoi=_conclusions(assessment),
-        smelters=_smelters(assessment),
+        smelters=smelters,
         smelter_rows=_smelter_rows(chosen, as_of),
         suppliers=_suppliers(assessment, chosen),
         corrective_actions=_corrective_actions(chosen),
         products=_products(assessment),
+        rollup_answers=derive_answers(suppliers, smelters, rate),
         reference=tuple(
             f"{s.label} ({s.as_of or 'undated'})"
             for s in ReferenceSnapshot.objects.order_by("as_of", "key")
