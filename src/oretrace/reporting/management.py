@@ -1,0 +1,102 @@
+"""The internal management report (``report.html``): the period's key figures, the four
+charts, the RCOI by metal, and the suppliers and products that need action.
+
+Not for EDGAR: it embeds the charts as images. It says nothing the filed documents do not
+also support — the numbers come from :mod:`oretrace.reporting.figures`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from oretrace.reporting import inquiry
+from oretrace.reporting.data import ReportData
+from oretrace.reporting.figures import charts, percent, smelter_counts
+from oretrace.reporting.sections import Block, Document, Figure, Heading, Paragraph, Table
+
+ATTENTION_RISK = ("high", "medium")
+
+
+def management_report(data: ReportData) -> Document:
+    org = data.organisation
+    blocks: list[Block] = [
+        Heading(f"Conflict minerals programme {data.period}: management report", 1),
+        Paragraph(f"{org.legal_name}. Snapshot as of {data.as_of.isoformat()}."),
+        Heading("Key figures", 2),
+        key_figures(data),
+        Heading("Charts", 2),
+        *(Figure(chart) for chart in charts(data)),
+        Heading("RCOI by metal", 2),
+        inquiry.results_table(data),
+        *inquiry.determination(data, with_report=True),
+        Heading("Suppliers needing action", 2),
+        suppliers_needing_action(data),
+        Heading("Products at risk", 2),
+        products_at_risk(data),
+    ]
+    if data.reference:
+        blocks += [Heading("Reference data", 2), Paragraph(", ".join(data.reference))]
+    return Document(
+        title=f"Conflict minerals {data.period} - management report", blocks=tuple(blocks)
+    )
+
+
+def key_figures(data: ReportData) -> Table:
+    counts = smelter_counts(data)
+    risk = Counter(s.risk_level for s in data.suppliers)
+    rows = (
+        ("Suppliers surveyed", str(data.suppliers_surveyed)),
+        ("Responses", str(data.suppliers_responded)),
+        ("Response rate", percent(data.response_rate)),
+        ("Smelters and refiners identified", str(counts.identified)),
+        ("Conformant", str(counts.conformant)),
+        ("Known but not conformant", str(counts.known_not_conformant)),
+        ("Entries not identified", str(counts.not_identified)),
+        ("Suppliers at high risk", str(risk["high"])),
+        ("Corrective action requests", str(len(data.corrective_actions))),
+    )
+    return Table(header=("Figure", "Value"), rows=rows, numeric=(1,))
+
+
+def suppliers_needing_action(data: ReportData) -> Table:
+    requests = Counter(a.supplier for a in data.corrective_actions)
+    chosen = [
+        s
+        for s in data.suppliers
+        if s.risk_level in ATTENTION_RISK
+        or requests[s.name]
+        or requests[s.supplier_id]
+        or not s.responded
+    ]
+    chosen.sort(key=lambda s: (s.risk_level not in ATTENTION_RISK, s.risk_level != "high", s.name))
+    rows = tuple(
+        (
+            s.name,
+            s.status,
+            s.risk_level or "not assessed",
+            str(requests[s.name] + requests[s.supplier_id]),
+            "; ".join(s.reasons),
+        )
+        for s in chosen
+    )
+    return Table(
+        header=("Supplier", "Declaration", "Risk level", "Corrective actions", "Reasons"),
+        rows=rows,
+        numeric=(3,),
+    )
+
+
+def products_at_risk(data: ReportData) -> Table:
+    chosen = sorted(
+        (p for p in data.products if p.risk_level in ATTENTION_RISK),
+        key=lambda p: (p.risk_level != "high", p.number),
+    )
+    rows = tuple(
+        (p.number, p.name, p.category, p.risk_level, percent(p.coverage), str(p.parts_uncovered))
+        for p in chosen
+    )
+    return Table(
+        header=("Product", "Name", "Category", "Risk level", "Coverage", "Parts not covered"),
+        rows=rows,
+        numeric=(4, 5),
+    )
