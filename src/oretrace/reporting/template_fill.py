@@ -19,6 +19,9 @@ once. workbook.xml gets ``fullCalcOnLoad="1"`` so Excel recalculates on opening;
 calculation chain loses the entries of cells whose formula a typed value replaced (B/C,
 and E of "not listed" rows), as Excel itself does when a person picks from a drop-down.
 Every other part and cell stays byte-for-byte as RMI made it.
+
+Without a template, :func:`write_own_layout` (re-exported from
+:mod:`oretrace.reporting.rollup_content`) writes the same cells into oretrace's own layout.
 """
 
 from __future__ import annotations

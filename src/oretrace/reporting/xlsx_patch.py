@@ -88,8 +88,9 @@ class SheetPatch:
         cell = self._cell(ref)
         formula = cell.find(_q("f"))
         if formula is not None:
-            if formula.get("t") == "shared" and formula.get("ref"):
-                raise PatchError(f"{ref} holds the master of a shared formula; not overwritten.")
+            if formula.get("t") in ("shared", "array") and formula.get("ref"):
+                kind = formula.get("t")
+                raise PatchError(f"{ref} anchors a {kind} formula; it is not overwritten.")
             self.replaced_formulas.add(ref)
         for child in list(cell):
             if child.tag != _q("extLst"):
