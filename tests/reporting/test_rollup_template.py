@@ -441,3 +441,67 @@ def test_libreoffice_exports_the_declaration_as_text(tmp_path: Path) -> None:
     source, _ = _filled_for_libreoffice(Path("/nonexistent"), tmp_path)
     converted = _convert(soffice, source, "csv", tmp_path / "out", tmp_path / "profile")
     assert "Oretrace Test Corporation" in converted.read_text(encoding="utf-8", errors="replace")
+
+
+# --- the cell patcher on its own -------------------------------------------------------------
+
+SHEET = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    b'<cols><col min="3" max="3" style="7"/></cols><sheetData>'
+    b'<row r="2"><c r="A2" s="1"/><c r="D2" s="2"><f t="shared" ref="D2:D9" si="0">A2</f>'
+    b"<v>0</v></c></row>"
+    b'<row r="5" s="4" customFormat="1"><c r="B5" s="3"><f>X5</f><v/></c></row>'
+    b"</sheetData></worksheet>"
+)
+
+
+def test_patch_creates_rows_and_cells_in_order_with_excels_default_style() -> None:
+    from oretrace.reporting.xlsx_patch import SheetPatch
+
+    patch = SheetPatch.parse(SHEET)
+    patch.write("C2", " padded ")
+    patch.write("C3", dt.date(2025, 12, 31))
+    patch.write("A5", 1.5)
+    root = parse_xml(patch.to_bytes())
+    cells = [(c.get("r"), c.get("s"), c.get("t")) for c in root.iter(f"{NS}c")]
+    assert cells == [
+        ("A2", "1", None),
+        ("C2", "7", "inlineStr"),  # a new cell takes its column's style
+        ("D2", "2", None),
+        ("C3", "7", None),
+        ("A5", "4", None),  # … or its row's, when the row has a custom format
+        ("B5", "3", None),
+    ]
+    assert [r.get("r") for r in root.iter(f"{NS}row")] == ["2", "3", "5"]
+    texts = {c.get("r"): "".join(c.itertext()) for c in root.iter(f"{NS}c")}
+    assert (texts["C2"], texts["C3"], texts["A5"]) == (" padded ", "46022", "1.5")
+
+
+def test_patch_keeps_formulas_it_caches_and_refuses_shared_anchors() -> None:
+    from oretrace.reporting.xlsx_patch import PatchError, SheetPatch
+
+    patch = SheetPatch.parse(SHEET)
+    patch.cache("B5", "RMI")
+    with pytest.raises(PatchError, match="shared formula"):
+        patch.write("D2", "x")
+    with pytest.raises(PatchError, match="no formula"):
+        patch.cache("A2", 1)
+    cell = next(c for c in parse_xml(patch.to_bytes()).iter(f"{NS}c") if c.get("r") == "B5")
+    assert (cell.get("t"), cell.findtext(f"{NS}f"), cell.findtext(f"{NS}v")) == ("str", "X5", "RMI")
+    patch.write("B5", "Tin")
+    assert patch.replaced_formulas == {"B5"}
+
+
+def test_calc_chain_pruning_keeps_sheet_and_level_of_the_next_entry() -> None:
+    from oretrace.reporting.xlsx_patch import prune_calc_chain
+
+    chain = (
+        b'<calcChain xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b'<c r="B5" i="5" l="1"/><c r="C5"/><c r="B6"/><c r="A1" i="4"/></calcChain>'
+    )
+    pruned = parse_xml(prune_calc_chain(chain, {"5": {"B5", "B6"}}))
+    assert [dict(e.attrib) for e in pruned] == [
+        {"r": "C5", "i": "5", "l": "1"},
+        {"r": "A1", "i": "4"},
+    ]
