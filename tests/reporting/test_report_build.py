@@ -239,11 +239,14 @@ def test_exports_workbook_has_five_sheets_with_every_row(cmr: Path, data: Report
 
 
 def test_exports_write_supplier_text_as_text_never_as_formula(tmp_path: Path) -> None:
-    hostile = CorrectiveAction('=HYPERLINK("http://x")', "f.xlsx", "C", "error", "A1", "x", "y")
+    hostile = CorrectiveAction(
+        '=HYPERLINK("http://x")', "f.xlsx", "C", "error", "A1", "x", "https://evil.example/"
+    )
     build_report(example_report_data(corrective_actions=(hostile,)), tmp_path, "rcoi")
     sheet = openpyxl.load_workbook(tmp_path / "exports.xlsx")["Corrective actions"]
     assert sheet["A2"].data_type == "s"
     assert sheet["A2"].value == '=HYPERLINK("http://x")'
+    assert sheet["G2"].value == "https://evil.example/" and sheet["G2"].hyperlink is None
 
 
 def test_charts_exist_as_svg_and_png_and_are_embedded_in_the_internal_report(cmr: Path) -> None:

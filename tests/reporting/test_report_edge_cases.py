@@ -21,6 +21,7 @@ from oretrace.reporting.cmr import conflict_minerals_report
 from oretrace.reporting.data import (
     METALS_3TG,
     CorrectiveAction,
+    MetalConclusion,
     Organisation,
     ReportData,
     ScopeEntry,
@@ -204,3 +205,40 @@ def test_another_process_with_another_hash_seed_builds_the_same_bytes(tmp_path: 
         cwd=REPO,
     )
     assert _hashes(tmp_path / "here") == _hashes(tmp_path / "there")
+
+
+@pytest.mark.parametrize(
+    ("conclusions", "expected", "absent"),
+    [
+        (
+            ("not_from_covered_countries", "recycled_or_scrap_only", "no_3tg_necessary"),
+            "has no reason to believe",
+            "could not determine",
+        ),
+        (
+            ("not_from_covered_countries", "undeterminable", "undeterminable"),
+            "could not determine the country of origin of all of the tantalum and tin.",
+            "has no reason to believe",
+        ),
+        (
+            ("may_be_from_covered_countries", "not_from_covered_countries", "undeterminable"),
+            "some of the gold necessary to its products may have originated in the Covered "
+            "Countries and may not be from recycled or scrap sources and could not determine the "
+            "country of origin of all of the tin.",
+            "has no reason to believe",
+        ),
+    ],
+)
+def test_the_determination_follows_the_conclusions(
+    conclusions: tuple[str, str, str], expected: str, absent: str
+) -> None:
+    rcoi = tuple(
+        MetalConclusion(metal, conclusion)
+        for metal, conclusion in zip(("Gold", "Tantalum", "Tin"), conclusions, strict=True)
+    )
+    data = ReportData(period=2025, as_of=dt.date(2026, 5, 1), rcoi=rcoi)
+    favourable = "has no reason" in expected
+    for mode in ("rcoi", "cmr"):
+        text = " ".join(form_sd(data, mode).text().split())
+        assert expected in text and absent not in text
+        assert ("Item 1.01(a) and (b) only" in text) is (mode == "rcoi" and not favourable)

@@ -114,14 +114,12 @@ def results_table(data: ReportData) -> Table:
     )
 
 
-def determination(data: ReportData, with_report: bool) -> list[Block]:
-    """The determination, and what the filer does about it in this mode."""
+def determination(data: ReportData, with_report: bool | None) -> list[Block]:
+    """The determination and, for a filing (``with_report`` not None), what the filer does
+    about it in this mode."""
     org = data.organisation
     if not data.rcoi:
         return [Paragraph("[To be completed: no RCOI conclusion was recorded for the period.]")]
-    by_conclusion: dict[str, list[str]] = {}
-    for c in sorted(data.rcoi, key=lambda c: c.metal):
-        by_conclusion.setdefault(c.conclusion, []).append(c.metal.lower())
     if not needs_due_diligence(data):
         return [
             Paragraph(
@@ -131,27 +129,44 @@ def determination(data: ReportData, with_report: bool) -> list[Block]:
                 "scrap sources."
             )
         ]
+    ordered = sorted(data.rcoi, key=lambda c: c.metal)
+    covered = [c.metal.lower() for c in ordered if c.conclusion == "may_be_from_covered_countries"]
+    unknown = [
+        c.metal.lower()
+        for c in ordered
+        if c.conclusion not in FAVOURABLE and c.conclusion != "may_be_from_covered_countries"
+    ]
     found: list[str] = []
-    if "may_be_from_covered_countries" in by_conclusion:
-        metals = series_text(by_conclusion["may_be_from_covered_countries"])
+    if covered:
         found.append(
-            f"has reason to believe that some of the {metals} necessary to its products may "
-            "have originated in the Covered Countries and may not be from recycled or scrap sources"
+            f"has reason to believe that some of the {series_text(covered)} necessary to its "
+            "products may have originated in the Covered Countries and may not be from recycled "
+            "or scrap sources"
         )
-    if "undeterminable" in by_conclusion:
-        metals = series_text(by_conclusion["undeterminable"])
-        found.append(f"could not determine the country of origin of all of the {metals}")
-    text = f"Based on the RCOI described above, {org.short_name} {' and '.join(found)}."
-    follow = (
-        f"{org.short_name} therefore exercised due diligence on the source and chain of custody "
-        "of these conflict minerals, and files a Conflict Minerals Report as Exhibit 1.01 to "
-        "this Form SD."
-        if with_report
-        else "Consistent with the statement of the SEC Division of Corporation Finance of "
+    if unknown:
+        found.append(
+            f"could not determine the country of origin of all of the {series_text(unknown)}"
+        )
+    blocks: list[Block] = [
+        Paragraph(f"Based on the RCOI described above, {org.short_name} {' and '.join(found)}.")
+    ]
+    if with_report is not None:
+        blocks.append(Paragraph(_follow_up(data, with_report)))
+    return blocks
+
+
+def _follow_up(data: ReportData, with_report: bool) -> str:
+    if with_report:
+        return (
+            f"{data.organisation.short_name} therefore exercised due diligence on the source and "
+            "chain of custody of these conflict minerals, and files a Conflict Minerals Report "
+            "as Exhibit 1.01 to this Form SD."
+        )
+    return (
+        "Consistent with the statement of the SEC Division of Corporation Finance of "
         "April 7, 2017, this Form SD provides the disclosure required by Item 1.01(a) and (b) "
         "only; no Conflict Minerals Report is filed."
     )
-    return [Paragraph(text), Paragraph(follow)]
 
 
 def declarations_table(data: ReportData) -> Table:

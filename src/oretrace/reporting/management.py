@@ -28,7 +28,7 @@ def management_report(data: ReportData) -> Document:
         *(Figure(chart) for chart in charts(data)),
         Heading("RCOI by metal", 2),
         inquiry.results_table(data),
-        *inquiry.determination(data, with_report=True),
+        *inquiry.determination(data, with_report=None),
         Heading("Suppliers needing action", 2),
         suppliers_needing_action(data),
         Heading("Products at risk", 2),
