@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from oretrace.reporting.figures import ChartData
@@ -144,12 +143,3 @@ def series_text(items: list[str]) -> str:
 
 def plural(count: int, singular: str, plural_form: str = "") -> str:
     return f"{count} {singular if count == 1 else (plural_form or singular + 's')}"
-
-
-def iter_tables(document: Document) -> Iterator[Table]:
-    """Every table as the EDGAR and DOCX writers print it, figures included."""
-    for block in document.blocks:
-        if isinstance(block, Table):
-            yield block
-        elif isinstance(block, Figure):
-            yield chart_table(block.chart)
