@@ -49,4 +49,9 @@ def test_make_demo_runs_end_to_end(tmp_path: Path) -> None:
     assert "suppliers: 40 created" in out
     assert "period 2025:" in out and "new declarations" in out
     assert "response rate" in out and "RCOI" in out
+    assert "Appendix 2 (conformant/known not conformant)" in out
     assert (tmp_path / "data" / "oretrace.sqlite3").exists()
+    report = tmp_path / "report"
+    for name in ("form-sd.htm", "ex-1.01.htm", "form-sd.docx", "exports.xlsx", "our-cmrt.xlsx"):
+        assert (report / name).is_file(), name
+    assert "our-cmrt.xlsx" in out and "Checker: 0 missing" in out

@@ -9,6 +9,7 @@ from oretrace.cli.check import check
 from oretrace.cli.demo_data import demo_data
 from oretrace.cli.profile import profile
 from oretrace.cli.registry import import_, ingest, manage, status
+from oretrace.cli.reports import report, rollup
 from oretrace.cli.review import changes, review
 from oretrace.cli.smelters import smelters
 
@@ -29,3 +30,5 @@ main.add_command(status)
 main.add_command(review)
 main.add_command(changes)
 main.add_command(profile)
+main.add_command(report)
+main.add_command(rollup)

@@ -1,0 +1,22 @@
+"""The report set on disk: the frozen snapshot plus every document built from it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from oretrace.reporting.build import build_report
+from oretrace.reporting.data import ReportData
+
+SNAPSHOT_FILE = "snapshot.json"
+
+
+def write_report_set(data: ReportData, out: Path, mode: str) -> tuple[Path, ...]:
+    """Write ``snapshot.json`` and the documents for ``mode`` into ``out``; return the paths."""
+    out.mkdir(parents=True, exist_ok=True)
+    snapshot = out / SNAPSHOT_FILE
+    snapshot.write_text(data.to_json(), encoding="utf-8")
+    return (snapshot, *build_report(data, out, mode))
+
+
+def read_snapshot(path: Path) -> ReportData:
+    return ReportData.from_json(path.read_text(encoding="utf-8"))
