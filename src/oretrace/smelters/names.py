@@ -60,6 +60,7 @@ def fold(text: str) -> str:
         value = value.translate(_SPECIAL)
         value = unicodedata.normalize("NFKD", value)
         value = "".join(ch for ch in value if not unicodedata.combining(ch)).casefold()
+        value = value.translate(_SPECIAL)  # letters that only appear after NFKD (Ǽ → Æ)
     value = _UNKNOWN_CHAR.sub("", value)
     value = value.replace("&", " and ").replace("+", " and ").replace("'", "")
     value = _INITIAL_DOT.sub(r"\1", value)
