@@ -9,12 +9,11 @@ from oretrace.assessment.overview import assess_period
 from oretrace.assessment.rcoi import Conclusion
 from oretrace.assessment.red_flags import RiskLevel
 from oretrace.assessment.summary import summarise
-from oretrace.cmrt.answers import PERCENT_6X, SCOPES
+from oretrace.cmrt.answers import SCOPES
 from oretrace.cmrt.check import check_bytes
 from oretrace.cmrt.checks import CheckSettings
-from oretrace.cmrt.layouts import METALS_3TG
-from oretrace.cmrt.revisions import Family
 from oretrace.cmrt.writer import CellInput, Draft, draft_bytes
+from oretrace.demo import cmrt_draft
 
 from .builders import PERIOD, silent
 
@@ -22,32 +21,10 @@ CHECK = CheckSettings(today=dt.date(2025, 3, 1))
 
 
 def _draft(tin_covered: str = "No", smelters: list[dict[str, CellInput]] | None = None) -> Draft:
-    draft = Draft(Family.CMRT, "6.4")
-    draft.company = {
-        "company_name": "Acme Metals",
-        "scope": SCOPES[0],
-        "contact_name": "Ann Lee",
-        "contact_email": "ann@acme.example",
-        "contact_phone": "+1 555 0100",
-        "authorizer": "Bo Chen",
-        "authorizer_email": "bo@acme.example",
-        "effective_date": dt.date(2025, 1, 15),
-    }
-    for metal in METALS_3TG:
-        used = metal == "Tin"
-        draft.answers[("Q1", metal)] = "Yes" if used else "No"
-        if used:
-            for key in ("Q2", "Q7", "Q8"):
-                draft.answers[(key, metal)] = "Yes"
-            draft.answers[("Q3", metal)] = tin_covered
-            draft.answers[("Q4", metal)] = "No"
-            draft.answers[("Q5", metal)] = "No"
-            draft.answers[("Q6", metal)] = PERCENT_6X[0]
-    for key in "ABCDEFG":
-        draft.company_answers[key] = "Yes"
-    draft.company_answers["E"] = "Yes, in conformance with IPC1755 (e.g., CMRT)"
-    draft.company_answers["H"] = "No"
-    draft.company_comments["B"] = "https://acme.example/policy"
+    """A complete tin-only 6.4 declaration (the demo's), with Q3 for tin as given."""
+    draft = cmrt_draft("Acme Metals", "6.4", ("Tin",))
+    draft.company["effective_date"] = dt.date(2025, 1, 15)
+    draft.answers[("Q3", "Tin")] = tin_covered
     draft.smelters = smelters or [_row("Minsur", "CID001182", "PERU")]
     return draft
 

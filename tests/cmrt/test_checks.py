@@ -4,43 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 
-from oretrace.cmrt.answers import PERCENT_6X, SCOPES
+from oretrace.cmrt.answers import SCOPES
 from oretrace.cmrt.check import FileCheck, check_bytes
 from oretrace.cmrt.checks import CheckSettings
-from oretrace.cmrt.layouts import METALS_3TG
 from oretrace.cmrt.revisions import Family, Revision
 from oretrace.cmrt.writer import CellInput, Draft, draft_bytes
+from oretrace.demo import cmrt_draft
 
 SETTINGS = CheckSettings(today=dt.date(2026, 11, 26))
 
 
 def _clean_draft(revision: str = "6.4") -> Draft:
-    """A complete, correct 6.x declaration: tin only, one conformant smelter."""
-    draft = Draft(Family.CMRT, revision)
-    draft.company = {
-        "company_name": "Acme Metals",
-        "scope": SCOPES[0],
-        "contact_name": "Ann Lee",
-        "contact_email": "ann@acme.example",
-        "contact_phone": "+1 555 0100",
-        "authorizer": "Bo Chen",
-        "authorizer_email": "bo@acme.example",
-        "effective_date": dt.date(2025, 4, 30),
-    }
-    for metal in METALS_3TG:
-        used = metal == "Tin"
-        draft.answers[("Q1", metal)] = "Yes" if used else "No"
-        if used:
-            for key in ("Q2", "Q7", "Q8"):
-                draft.answers[(key, metal)] = "Yes"
-            for key in ("Q3", "Q4", "Q5"):
-                draft.answers[(key, metal)] = "No"
-            draft.answers[("Q6", metal)] = PERCENT_6X[0]
-    for key in "ABCDEFGH":
-        draft.company_answers[key] = "Yes"
-    draft.company_answers["E"] = "Yes, in conformance with IPC1755 (e.g., CMRT)"
-    draft.company_answers["H"] = "No"
-    draft.company_comments["B"] = "https://acme.example/policy"
+    """A complete, correct 6.x declaration (the demo's): tin only, one conformant smelter."""
+    draft = cmrt_draft("Acme Metals", revision, ("Tin",))
     draft.smelters = [_smelter("Minsur", "CID001182", "PERU")]
     return draft
 
