@@ -10,13 +10,11 @@ from dataclasses import dataclass, field
 from oretrace.cmrt.answers import SCOPES, SCOPES_2X
 from oretrace.cmrt.findings import Finding, finding
 from oretrace.cmrt.layouts import EMRT1_MINERALS, EMRT2_MINERALS, METALS_3TG, Layout
-from oretrace.cmrt.model import Declaration, Field, SmelterRow
+from oretrace.cmrt.model import CID, LEGACY_ID, Declaration, Field, SmelterRow
 from oretrace.cmrt.normalise import canonical_metal, read_date
 from oretrace.cmrt.revisions import Family, Revision
 
 EMAIL = re.compile(r"^[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
-CID = re.compile(r"^CID\d{6}$")
-LEGACY_ID = re.compile(r"^[1-4][A-Z]{3}\d{3}$")
 PLACEHOLDER_IDS = {
     "na",
     "n/a",

@@ -44,7 +44,9 @@ class CompanyAnswer:
     allowed: tuple[str, ...] = ()
 
 
-_LOOKS_LIKE_ID = re.compile(r"^(CID\d{6}|[1-4][A-Z]{3}\d{3})$", re.IGNORECASE)
+#: RMI smelter IDs: CID + 6 digits, and the pre-2014 scheme (metal digit, ISO3, 3 digits).
+CID = re.compile(r"^CID\d{6}$")
+LEGACY_ID = re.compile(r"^[1-4][A-Z]{3}\d{3}$")
 _NOT_A_NAME = ("smelter not listed", "smelter not yet identified", "unknown")
 
 
@@ -76,7 +78,8 @@ class SmelterRow(TableRow):
         """The ID column (F), else the ID input (A) — whichever looks like an ID first."""
         given, typed = self.get("smelter_id"), self.get("id_input")
         for value in (given, typed):
-            if value and _LOOKS_LIKE_ID.match(value.replace(" ", "")):
+            compact = (value or "").replace(" ", "").upper()
+            if CID.match(compact) or LEGACY_ID.match(compact):
                 return value
         return given or typed
 
