@@ -60,8 +60,9 @@ def test_reject_is_recorded(tmp_path: Path) -> None:
     [row] = review_queue(2025) or DeclarationSmelter.objects.all()
     reject(row.pk, "reviewer", note="a trader")
     row.refresh_from_db()
-    assert row.decision == "none" and "a trader" in row.reason
+    assert row.decision == "rejected" and "a trader" in row.reason
     assert row.reviews.get().accepted is False
+    assert list(review_queue(2025)) == []  # a rejected row leaves the queue
 
 
 def test_year_over_year(tmp_path: Path) -> None:

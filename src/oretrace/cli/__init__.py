@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from oretrace import __version__
+from oretrace.cli.audit import audit
 from oretrace.cli.check import check
 from oretrace.cli.demo_data import demo_data
 from oretrace.cli.profile import profile
@@ -32,3 +33,4 @@ main.add_command(changes)
 main.add_command(profile)
 main.add_command(report)
 main.add_command(rollup)
+main.add_command(audit)

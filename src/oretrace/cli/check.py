@@ -10,6 +10,7 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from oretrace.cli.terminal import markup_safe
 from oretrace.cmrt.batch import check_files, collect_files
 from oretrace.cmrt.check import FileCheck
 from oretrace.cmrt.findings import Severity
@@ -60,14 +61,18 @@ def _run(
 
 
 def _print_summary(out: Console, result: FileCheck) -> None:
-    out.print(f"[bold]{result.file}[/bold]")
+    """One file's summary; everything read from the file goes through :func:`markup_safe`."""
+    out.print(f"[bold]{markup_safe(result.file)}[/bold]")
     if result.error is not None:
-        out.print(f"  [red]error {result.error.code}[/red]: {result.error.message}")
+        out.print(f"  [red]error {result.error.code}[/red]: {markup_safe(result.error.message)}")
         return
     data = result.as_json()
     out.print(
-        f"  {data['template']} {data['version']} · {data['company_name'] or '(no company name)'}"
-        f" · scope {data['scope'] or '—'} · effective {data['effective_date'] or '—'}"
+        markup_safe(
+            f"  {data['template']} {data['version']} · "
+            f"{data['company_name'] or '(no company name)'} · scope {data['scope'] or '—'} · "
+            f"effective {data['effective_date'] or '—'}"
+        )
     )
     cached = "" if result.checker_cached is None else f" (file's Checker: {result.checker_cached})"
     missing = (
@@ -81,7 +86,7 @@ def _print_summary(out: Console, result: FileCheck) -> None:
         style = _STYLE[item.severity]
         out.print(
             f"  [{style}]{item.severity.value:7}[/{style}] {item.code} "
-            f"{item.cell or ''}: {item.message}"
+            f"{markup_safe(item.cell or '')}: {markup_safe(item.message)}"
         )
 
 

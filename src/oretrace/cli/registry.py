@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-import getpass
 import json
+import os
+import pwd
+import socket
 import sys
 from pathlib import Path
 
@@ -15,10 +17,14 @@ from oretrace.cli.database import open_registry
 
 
 def default_actor() -> str:
+    """``cli:<os user>@<host>``: the account the process runs as (from the password database,
+    by uid, so LOGNAME or USER cannot change it) and the machine's name."""
+    uid = os.getuid()
     try:
-        return f"cli:{getpass.getuser()}"
-    except (KeyError, OSError):
-        return "cli"
+        user = pwd.getpwuid(uid).pw_name
+    except KeyError:
+        user = f"uid{uid}"
+    return f"cli:{user}@{socket.gethostname()}"
 
 
 @click.command()

@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from oretrace.cli.terminal import printable
 from oretrace.cmrt.errors import WorkbookError
 from oretrace.smelters import (
     BatchError,
@@ -75,7 +76,7 @@ def match(
         _echo_json([r.to_json() for r in results] if csv_file else results[0].to_json())
         return
     for result in results:
-        click.echo(_line(result))
+        click.echo(printable(_line(result)))
 
 
 def _line(result: Identification) -> str:
@@ -99,7 +100,7 @@ def import_(file: Path, as_of: dt.datetime | None, reference_dir: Path | None) -
         when = info.as_of.isoformat() if info.as_of else "undated"
         click.echo(f"{info.label}: {len(snapshot.rows)} rows, as of {when} ({info.as_of_basis})")
         for note in snapshot.notes[:10]:
-            click.echo(f"  note: {note}")
+            click.echo(printable(f"  note: {note}"))
         if len(snapshot.notes) > 10:
             click.echo(f"  … and {len(snapshot.notes) - 10} more notes")
     click.echo(f"stored in {stored}")
@@ -125,6 +126,6 @@ def show(smelter_id: str, as_json: bool, reference_dir: Path | None) -> None:
     click.echo(f"  first seen {report['first_seen']}, last seen {report['last_seen']}; {state}")
     click.echo("  names:")
     for item in report["names"]:
-        click.echo(f"    {item['name']}  [{len(item['snapshots'])} snapshot(s)]")
+        click.echo(printable(f"    {item['name']}  [{len(item['snapshots'])} snapshot(s)]"))
     for status in report["status_history"]:
         click.echo(f"  status {status['as_of']}: {status['status']} ({status['list']})")

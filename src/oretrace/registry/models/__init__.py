@@ -1,6 +1,7 @@
 """Registry models, one module per concept; import them from here."""
 
-from oretrace.registry.models.audit import AuditEntry
+from oretrace.registry.models.audit import AuditChainHead, AuditEntry
+from oretrace.registry.models.corrections import Correction
 from oretrace.registry.models.declarations import (
     Declaration,
     DeclarationProduct,
@@ -34,10 +35,12 @@ from oretrace.registry.models.supply_chain import (
 )
 
 __all__ = [
+    "AuditChainHead",
     "AuditEntry",
     "BomLine",
     "BusinessUnit",
     "Contact",
+    "Correction",
     "Declaration",
     "DeclarationProduct",
     "DeclarationSmelter",

@@ -105,6 +105,7 @@ class DeclarationSmelter(models.Model):
         REVIEW = "review", "needs review"
         NONE = "none", "not identified"
         CONFIRMED = "confirmed", "confirmed by a person"
+        REJECTED = "rejected", "rejected by a person"
 
     declaration = models.ForeignKey(Declaration, on_delete=models.CASCADE, related_name="smelters")
     row = models.PositiveIntegerField()

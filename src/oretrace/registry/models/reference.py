@@ -79,6 +79,14 @@ class LearnedAlias(models.Model):
     decided_by = models.CharField(max_length=150)
     decided_at = models.DateTimeField()
     note = models.TextField(blank=True)
+    taught_by = models.ForeignKey(
+        "registry.ReviewDecision",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The review decision that set this alias last.",
+    )
 
     class Meta:
         verbose_name_plural = "learned aliases"
@@ -103,4 +111,5 @@ class ReviewDecision(models.Model):
     )
     actor = models.CharField(max_length=150)
     note = models.TextField(blank=True)
+    reason = models.TextField(blank=True, help_text="Why an already decided row was re-decided.")
     decided_at = models.DateTimeField(auto_now_add=True)

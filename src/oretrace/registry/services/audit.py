@@ -1,20 +1,166 @@
-"""Write to the audit log. Every import, decision and report goes through :func:`record`."""
+"""Write and verify the audit log. Every import, decision and report goes through :func:`record`.
+
+An entry is appended in the caller's transaction, so it commits or rolls back with the change
+it records. Appends lock the chain-head row first: they queue up, ``seq`` has no gaps and
+each entry's ``prev_hash`` is the hash of the entry before it.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+from dataclasses import dataclass
 from typing import Any
 
-from django.db import models
+from django.db import models, transaction
+from django.db.models import F, QuerySet
+from django.utils import timezone
 
-from oretrace.registry.models import AuditEntry
+from oretrace.registry.models import AuditChainHead, AuditEntry
+from oretrace.registry.models.audit import GENESIS, entry_content, entry_hash
+
+HEAD_ID = 1
 
 
 def record(actor: str, action: str, obj: models.Model | None = None, **data: Any) -> AuditEntry:
-    """Append one entry: ``actor`` did ``action`` (a dotted code) to ``obj``, with ``data``."""
-    return AuditEntry.objects.create(
-        actor=actor,
-        action=action,
-        object_type=obj._meta.label_lower if obj is not None else "",
-        object_id=str(obj.pk) if obj is not None else "",
-        data=data,
-    )
+    """Append one entry: ``actor`` did ``action`` (a dotted code) to ``obj``, with ``data``.
+
+    Call it inside the ``transaction.atomic()`` block of the change it records (it opens
+    one of its own otherwise). ``data`` is stored as JSON; dates and other values JSON does
+    not know are stored as their text.
+    """
+    payload = json.loads(json.dumps(data, default=str, ensure_ascii=False))
+    object_type = obj._meta.label_lower if obj is not None else ""
+    object_id = str(obj.pk) if obj is not None else ""
+    with transaction.atomic():
+        head = _locked_head()
+        at = timezone.now()
+        seq = head.seq + 1
+        content = entry_content(seq, at, actor, action, object_type, object_id, payload)
+        digest = entry_hash(content, head.hash)
+        entry = AuditEntry.objects.create(
+            seq=seq,
+            at=at,
+            actor=actor,
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            data=payload,
+            prev_hash=head.hash,
+            hash=digest,
+        )
+        AuditChainHead.objects.filter(pk=HEAD_ID).update(seq=seq, hash=digest)
+    return entry
+
+
+def _locked_head() -> AuditChainHead:
+    """The chain head, locked until the transaction ends.
+
+    The lock is taken by writing the row (a no-op UPDATE) before reading it: on PostgreSQL
+    that is a row lock like SELECT … FOR UPDATE; on SQLite it takes the database's write lock
+    (waiting for it), so the read that follows cannot be stale.
+    """
+    if not AuditChainHead.objects.filter(pk=HEAD_ID).update(seq=F("seq")):
+        # only after a flush: the migration creates the row
+        AuditChainHead.objects.bulk_create([AuditChainHead(pk=HEAD_ID)], ignore_conflicts=True)
+        AuditChainHead.objects.filter(pk=HEAD_ID).update(seq=F("seq"))
+    return AuditChainHead.objects.select_for_update().get(pk=HEAD_ID)
+
+
+@dataclass(frozen=True, slots=True)
+class ChainCheck:
+    """The outcome of :func:`verify_chain`: intact, or the first entry that is wrong."""
+
+    entries: int
+    head_seq: int
+    head_hash: str
+    bad_seq: int | None = None
+    problem: str = ""
+
+    @property
+    def intact(self) -> bool:
+        return self.bad_seq is None
+
+    def summary(self) -> str:
+        if self.intact:
+            return (
+                f"audit chain intact: {self.entries} entries, head #{self.head_seq} "
+                f"{self.head_hash}"
+            )
+        return f"audit chain broken at seq {self.bad_seq}: {self.problem}"
+
+
+def verify_chain() -> ChainCheck:
+    """Recompute every hash in seq order and compare with the stored chain and its head.
+
+    Finds an entry edited, deleted (in the middle or at the end) or inserted after the fact;
+    it cannot find a chain rewritten whole by someone who also rewrote the head (compare the
+    head hash with one written down earlier for that).
+    """
+    head = AuditChainHead.objects.filter(pk=HEAD_ID).first()
+    head_seq, head_hash = (head.seq, head.hash) if head else (0, GENESIS)
+    expected_seq, prev = 1, GENESIS
+    count = 0
+    for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=2000):
+        count += 1
+        problem = _problem(entry, expected_seq, prev)
+        if problem:
+            bad = min(entry.seq, expected_seq)
+            if entry.seq == expected_seq and entry.prev_hash != prev:
+                bad = max(1, entry.seq - 1)  # the link is broken: the earlier one is suspect
+            return ChainCheck(count, head_seq, head_hash, bad, problem)
+        expected_seq, prev = entry.seq + 1, entry.hash
+    last = expected_seq - 1
+    if head is None and count:
+        return ChainCheck(count, 0, GENESIS, last, "the chain head row is missing")
+    if head_seq != last:
+        missing = "entries" if head_seq > last + 1 else "entry"
+        problem = (
+            f"the head says the newest entry is #{head_seq}, the log ends at #{last} "
+            f"({missing} #{last + 1}{f'–#{head_seq}' if head_seq > last + 1 else ''} missing)"
+            if head_seq > last
+            else f"the head says #{head_seq}, but the log goes on to #{last}"
+        )
+        return ChainCheck(count, head_seq, head_hash, min(head_seq, last) + 1, problem)
+    if head_hash != prev:
+        return ChainCheck(count, head_seq, head_hash, last, "the head's hash differs")
+    return ChainCheck(count, head_seq, head_hash)
+
+
+def _problem(entry: AuditEntry, expected_seq: int, prev: str) -> str:
+    if entry.seq != expected_seq:
+        if entry.seq > expected_seq:
+            gap = f"#{expected_seq}" + (
+                f"–#{entry.seq - 1}" if entry.seq - 1 > expected_seq else ""
+            )
+            return f"entry {gap} is missing (next is #{entry.seq})"
+        return f"entry #{entry.seq} is out of order"
+    if entry.prev_hash != prev:
+        return (
+            f"entry #{entry.seq} does not point to the entry before it "
+            "(one of the two was rewritten)"
+        )
+    if entry_hash(entry.content(), entry.prev_hash) != entry.hash:
+        return f"entry #{entry.seq} was changed after it was written"
+    return ""
+
+
+def entries(
+    actor: str | None = None,
+    action: str | None = None,
+    since: dt.datetime | None = None,
+    limit: int | None = None,
+) -> QuerySet[AuditEntry]:
+    """Entries, newest first; ``actor`` exact, ``action`` exact or a prefix ending in '.'."""
+    found = AuditEntry.objects.order_by("-seq")
+    if actor:
+        found = found.filter(actor=actor)
+    if action:
+        found = (
+            found.filter(action__startswith=action)
+            if action.endswith(".")
+            else found.filter(action=action)
+        )
+    if since:
+        found = found.filter(at__gte=since)
+    return found[:limit] if limit else found

@@ -135,15 +135,15 @@ class _Recorder:
                 self.summary.already_known += 1
                 return
             declaration = self._declaration(result, stored)
+            record(
+                self.actor,
+                "declaration.ingested",
+                declaration,
+                file=result.file,
+                sha256=stored.sha256,
+                status=declaration.status,
+            )
         self.summary.new += 1
-        record(
-            self.actor,
-            "declaration.ingested",
-            declaration,
-            file=result.file,
-            sha256=stored.sha256,
-            status=declaration.status,
-        )
 
     def _declaration(self, result: FileCheck, stored: StoredFile) -> Declaration:
         base = {"period": self.period, "stored_file": stored, "source_path": result.file[:1000]}

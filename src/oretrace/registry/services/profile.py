@@ -7,6 +7,8 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from django.db import transaction
+
 from oretrace.registry.models import OrganisationProfile
 from oretrace.registry.services.audit import record
 from oretrace.reporting.data import Organisation
@@ -47,13 +49,17 @@ def organisation_from(values: dict[str, Any]) -> Organisation:
 
 def update_profile(values: dict[str, Any], actor: str) -> Organisation:
     """Merge ``values`` into the stored profile (validated), and audit the change."""
-    row = OrganisationProfile.objects.order_by("id").first() or OrganisationProfile()
-    merged = {**row.data, **values}
-    organisation = organisation_from(merged)
-    row.data = merged
-    row.updated_by = actor
-    row.save()
-    record(actor, "profile.updated", row, fields=sorted(values))
+    with transaction.atomic():
+        row = (
+            OrganisationProfile.objects.select_for_update().order_by("id").first()
+            or OrganisationProfile()
+        )
+        merged = {**row.data, **values}
+        organisation = organisation_from(merged)
+        row.data = merged
+        row.updated_by = actor
+        row.save()
+        record(actor, "profile.updated", row, fields=sorted(values))
     return organisation
 
 

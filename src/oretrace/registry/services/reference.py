@@ -114,7 +114,7 @@ def add_snapshots(snapshots: Iterable[Snapshot], actor: str, shipped: bool = Fal
             )
             added += 1
         rebuild_smelters()
-    record(actor, "reference.imported", None, snapshots=added, shipped=shipped)
+        record(actor, "reference.imported", None, snapshots=added, shipped=shipped)
     return added
 
 
