@@ -112,7 +112,7 @@ def review_history(row_id: int, as_json: bool) -> None:
         decisions = history(row_id)
     except ReviewError as exc:
         raise click.ClickException(str(exc)) from exc
-    items = [
+    items: list[dict[str, Any]] = [
         {
             "decided_at": d.decided_at.isoformat(),
             "actor": d.actor,
