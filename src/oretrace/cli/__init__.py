@@ -7,6 +7,7 @@ import click
 from oretrace import __version__
 from oretrace.cli.audit import audit
 from oretrace.cli.check import check
+from oretrace.cli.corrections import correct
 from oretrace.cli.demo_data import demo_data
 from oretrace.cli.profile import profile
 from oretrace.cli.registry import import_, ingest, manage, status
@@ -34,3 +35,4 @@ main.add_command(profile)
 main.add_command(report)
 main.add_command(rollup)
 main.add_command(audit)
+main.add_command(correct)

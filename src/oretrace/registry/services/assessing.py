@@ -32,6 +32,7 @@ from oretrace.registry.models import (
     Supplier,
 )
 from oretrace.registry.models import Product as ProductRow
+from oretrace.registry.services.corrections import withdrawn_ids
 
 IDENTIFIED = ("auto", "confirmed")  # decisions a report may rely on
 _SCOPE_PREFERENCE = {"company": 0, "user": 1, "product": 2, "unknown": 3}
@@ -74,8 +75,12 @@ def chosen_declarations(
     period: ReportingPeriod, as_of: dt.date | None = None
 ) -> dict[int, Declaration]:
     """Per supplier the CMRT declaration in force (newest revision per scope; company scope
-    first), as the registry stood on ``as_of`` (default: now)."""
-    candidates = Declaration.objects.filter(period=period, template="CMRT").exclude(supplier=None)
+    first), as the registry stood on ``as_of`` (default: now). Withdrawn ones do not count."""
+    candidates = (
+        Declaration.objects.filter(period=period, template="CMRT")
+        .exclude(supplier=None)
+        .exclude(pk__in=withdrawn_ids(as_of))
+    )
     if as_of is not None:
         candidates = candidates.filter(ingested_at__date__lte=as_of)
     newest: dict[tuple[int, str], Declaration] = {}
