@@ -46,9 +46,7 @@ def test_editing_a_supplier_is_audited_with_the_signed_in_user(admin_client: Cli
     assert (entry.object_type, entry.object_id) == ("registry.supplier", str(supplier.pk))
     assert entry.data["changes"]["name"] == ["Acme Metals", "Acme Metals Ltd"]
     assert entry.data["changes"]["country"] == ["", "JAPAN"]
-    response = admin_client.post(
-        f"/admin/registry/supplier/{supplier.pk}/delete/", {"post": "yes"}
-    )
+    response = admin_client.post(f"/admin/registry/supplier/{supplier.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
     deleted = AuditEntry.objects.get(action="admin.supplier.deleted")
     assert deleted.actor == "user:admin" and deleted.data["was"].startswith("Acme Metals Ltd")
@@ -72,7 +70,9 @@ def test_evidence_is_read_only_in_the_admin(admin_client: Client) -> None:
     )
     _refused(admin_client, f"{base}/declaration/{declaration.pk}/delete/", {"post": "yes"})
     _refused(admin_client, f"{base}/declaration/add/")
-    _refused(admin_client, f"{base}/storedfile/{declaration.stored_file_id}/delete/", {"post": "yes"})
+    _refused(
+        admin_client, f"{base}/storedfile/{declaration.stored_file_id}/delete/", {"post": "yes"}
+    )
     _refused(admin_client, f"{base}/auditentry/{entry.pk}/change/", {"actor": "user:x"})
     _refused(admin_client, f"{base}/auditentry/{entry.pk}/delete/", {"post": "yes"})
     for model in (

@@ -11,6 +11,11 @@ def open_registry(migrate: bool = True) -> None:
     import django
 
     django.setup()
+    from django.conf import settings
+
+    from oretrace.registry.file_modes import private_folder
+
+    private_folder(settings.DATA_DIR)
     if migrate:
         from django.core.management import call_command
 

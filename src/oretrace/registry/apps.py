@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
 
 
@@ -11,7 +12,10 @@ class RegistryConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from oretrace.registry.file_modes import private_sqlite_files
+
         post_migrate.connect(_guard_audit_log, sender=self)
+        connection_created.connect(private_sqlite_files, dispatch_uid="oretrace-private-sqlite")
 
 
 def _guard_audit_log(using: str = "default", **_: Any) -> None:
