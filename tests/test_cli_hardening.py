@@ -74,7 +74,7 @@ def test_the_data_folder_database_and_stored_files_are_private(tmp_path: Path) -
     for companion in (data / "oretrace.sqlite3-wal", data / "oretrace.sqlite3-shm"):
         if companion.exists():
             assert _mode(companion) == 0o600, companion
-    stored = [p for p in (data / "files").rglob("*")]
+    stored = list((data / "files").rglob("*"))
     assert any(p.is_file() for p in stored)
     for path in [data / "files", *stored]:
         assert _mode(path) == (0o700 if path.is_dir() else 0o600), path

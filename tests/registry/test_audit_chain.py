@@ -195,3 +195,11 @@ def test_values_json_does_not_know_are_stored_as_text_and_still_verify() -> None
     entry.refresh_from_db()
     assert entry.data == {"day": "2025-01-02", "amount": "1.5"}
     assert verify_chain().intact
+
+
+def test_numbers_and_text_jsonb_would_rewrite_still_verify() -> None:
+    data = {"big": 1e20, "zero": -0.0, "tiny": 1.5e-7, "nan": float("nan"), "nul": "a\x00b"}
+    entry = record("cli:test@host", "test.numbers", **data)
+    entry.refresh_from_db()
+    assert entry.data == {"big": 10**20, "zero": 0, "tiny": 1.5e-7, "nan": "nan", "nul": "a\ufffdb"}
+    assert verify_chain().intact

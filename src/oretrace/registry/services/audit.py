@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,7 +30,7 @@ def record(actor: str, action: str, obj: models.Model | None = None, **data: Any
     one of its own otherwise). ``data`` is stored as JSON; dates and other values JSON does
     not know are stored as their text.
     """
-    payload = json.loads(json.dumps(data, default=str, ensure_ascii=False))
+    payload = _stored_form(json.loads(json.dumps(data, default=str, ensure_ascii=False)))
     object_type = obj._meta.label_lower if obj is not None else ""
     object_id = str(obj.pk) if obj is not None else ""
     with transaction.atomic():
@@ -51,6 +52,23 @@ def record(actor: str, action: str, obj: models.Model | None = None, **data: Any
         )
         AuditChainHead.objects.filter(pk=HEAD_ID).update(seq=seq, hash=digest)
     return entry
+
+
+def _stored_form(value: Any) -> Any:
+    """``value`` as both databases give it back, so the hash taken now verifies later:
+    PostgreSQL's jsonb turns 1e20 into 100000000000000000000 and -0.0 into 0, and refuses
+    NaN, infinities and NUL characters."""
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return str(value)
+        return int(value) if value.is_integer() else value
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, list):
+        return [_stored_form(v) for v in value]
+    if isinstance(value, dict):
+        return {_stored_form(k): _stored_form(v) for k, v in value.items()}
+    return value
 
 
 def _locked_head() -> AuditChainHead:

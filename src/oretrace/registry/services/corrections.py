@@ -37,7 +37,12 @@ def correct_status(declaration_id: int, status: str, reason: str, actor: str) ->
     if not reason.strip():
         raise CorrectionError("a correction needs a reason")
     with transaction.atomic():
-        declaration = Declaration.objects.select_for_update().filter(pk=declaration_id).first()
+        declaration = (
+            Declaration.objects.select_for_update(of=("self",))
+            .filter(pk=declaration_id)
+            .order_by("pk")  # the default ordering joins the nullable supplier
+            .first()
+        )
         if declaration is None:
             raise CorrectionError(f"no declaration {declaration_id}")
         previous = effective_status(declaration)
