@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models, transaction
-from django.db.models import F, QuerySet
+from django.db.models import F, QuerySet, Subquery
 from django.utils import timezone
 
 from oretrace.registry.models import AuditChainHead, AuditEntry
@@ -113,53 +113,85 @@ def verify_chain() -> ChainCheck:
 
     Finds an entry edited, deleted (in the middle or at the end) or inserted after the fact;
     it cannot find a chain rewritten whole by someone who also rewrote the head (compare the
-    head hash with one written down earlier for that).
+    head hash with one written down earlier for that). Appends may go on meanwhile: the
+    entries up to the head as first read are checked, and nothing may lie beyond the head.
     """
     head = AuditChainHead.objects.filter(pk=HEAD_ID).first()
     head_seq, head_hash = (head.seq, head.hash) if head else (0, GENESIS)
-    expected_seq, prev = 1, GENESIS
-    count = 0
-    for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=2000):
+    rows = AuditEntry.objects.order_by("seq")
+    if head is not None:
+        rows = rows.filter(seq__lte=head_seq)
+    expected_seq, prev, count = 1, GENESIS, 0
+    for row in rows.values_list(*_CHAINED).iterator(chunk_size=2000):
         count += 1
-        problem = _problem(entry, expected_seq, prev)
+        seq, row_prev, row_hash = row[0], row[-2], row[-1]
+        problem = _problem(row, expected_seq, prev)
         if problem:
-            bad = min(entry.seq, expected_seq)
-            if entry.seq == expected_seq and entry.prev_hash != prev:
-                bad = max(1, entry.seq - 1)  # the link is broken: the earlier one is suspect
+            bad = min(seq, expected_seq)
+            if seq == expected_seq and row_prev != prev:
+                bad = max(1, seq - 1)  # the link is broken: the earlier one is suspect
             return ChainCheck(count, head_seq, head_hash, bad, problem)
-        expected_seq, prev = entry.seq + 1, entry.hash
+        expected_seq, prev = seq + 1, row_hash
     last = expected_seq - 1
-    if head is None and count:
-        return ChainCheck(count, 0, GENESIS, last, "the chain head row is missing")
+    if head is None:
+        if count:
+            return ChainCheck(count, 0, GENESIS, last, "the chain head row is missing")
+        return ChainCheck(0, 0, GENESIS)
     if head_seq != last:
-        missing = "entries" if head_seq > last + 1 else "entry"
+        many = head_seq > last + 1
         problem = (
             f"the head says the newest entry is #{head_seq}, the log ends at #{last} "
-            f"({missing} #{last + 1}{f'–#{head_seq}' if head_seq > last + 1 else ''} missing)"
-            if head_seq > last
-            else f"the head says #{head_seq}, but the log goes on to #{last}"
+            f"({'entries' if many else 'entry'} #{last + 1}{f'–#{head_seq}' if many else ''} "
+            "missing)"
         )
-        return ChainCheck(count, head_seq, head_hash, min(head_seq, last) + 1, problem)
+        return ChainCheck(count, head_seq, head_hash, last + 1, problem)
     if head_hash != prev:
         return ChainCheck(count, head_seq, head_hash, last, "the head's hash differs")
+    beyond = _beyond_head()
+    if beyond is not None:
+        return ChainCheck(
+            count, head_seq, head_hash, beyond, f"entry #{beyond} lies beyond the chain head"
+        )
     return ChainCheck(count, head_seq, head_hash)
 
 
-def _problem(entry: AuditEntry, expected_seq: int, prev: str) -> str:
-    if entry.seq != expected_seq:
-        if entry.seq > expected_seq:
-            gap = f"#{expected_seq}" + (
-                f"–#{entry.seq - 1}" if entry.seq - 1 > expected_seq else ""
-            )
-            return f"entry {gap} is missing (next is #{entry.seq})"
-        return f"entry #{entry.seq} is out of order"
-    if entry.prev_hash != prev:
-        return (
-            f"entry #{entry.seq} does not point to the entry before it "
-            "(one of the two was rewritten)"
-        )
-    if entry_hash(entry.content(), entry.prev_hash) != entry.hash:
-        return f"entry #{entry.seq} was changed after it was written"
+_CHAINED = (
+    "seq",
+    "at",
+    "actor",
+    "action",
+    "object_type",
+    "object_id",
+    "data",
+    "prev_hash",
+    "hash",
+)
+
+
+def _beyond_head() -> int | None:
+    """The first entry past the head, read with the head in one statement (one snapshot:
+    an append commits its entry and the head's move together)."""
+    head = AuditChainHead.objects.filter(pk=HEAD_ID).values("seq")[:1]
+    past = (
+        AuditEntry.objects.filter(seq__gt=Subquery(head))
+        .order_by("seq")
+        .values_list("seq", flat=True)
+        .first()
+    )
+    return past
+
+
+def _problem(row: tuple[Any, ...], expected_seq: int, prev: str) -> str:
+    seq, row_prev, row_hash = row[0], row[-2], row[-1]
+    if seq != expected_seq:
+        if seq > expected_seq:
+            gap = f"#{expected_seq}" + (f"–#{seq - 1}" if seq - 1 > expected_seq else "")
+            return f"entry {gap} is missing (next is #{seq})"
+        return f"entry #{seq} is out of order"
+    if row_prev != prev:
+        return f"entry #{seq} does not point to the entry before it (one of the two was rewritten)"
+    if entry_hash(entry_content(*row[:-2]), row_prev) != row_hash:
+        return f"entry #{seq} was changed after it was written"
     return ""
 
 
