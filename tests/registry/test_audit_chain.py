@@ -203,3 +203,14 @@ def test_numbers_and_text_jsonb_would_rewrite_still_verify() -> None:
     entry.refresh_from_db()
     assert entry.data == {"big": 10**20, "zero": 0, "tiny": 1.5e-7, "nan": "nan", "nul": "a\ufffdb"}
     assert verify_chain().intact
+
+
+def test_migrate_puts_back_dropped_triggers() -> None:
+    from django.core.management import call_command
+
+    _chain(2)
+    append_only.remove(connection)
+    AuditEntry.objects.filter(seq=2).update(actor="user:someone-else")  # unguarded now
+    call_command("migrate", verbosity=0, interactive=False)
+    _refused(lambda: AuditEntry.objects.filter(seq=1).update(actor="user:x"))
+    assert verify_chain().bad_seq == 2

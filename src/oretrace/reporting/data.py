@@ -103,7 +103,7 @@ class SmelterRowLine:
     reported_country: str
     smelter_id: str = ""
     standard_name: str = ""
-    decision: str = ""  # auto / review / none / confirmed
+    decision: str = ""  # auto / review / none / confirmed / rejected
     method: str = ""
     reason: str = ""
 
