@@ -109,6 +109,8 @@ class Evaluator:
     def __init__(self, source: CellSource) -> None:
         self.source = source
         self._names: dict[tuple[str, str], Node] = {}
+        self._indexes: dict[Span, dict[tuple[int, str | float | bool], int]] = {}
+        self._counts: dict[tuple[Span, str | float | bool | None], float] = {}
 
     # -- entry points ------------------------------------------------------------------------
 
@@ -156,9 +158,26 @@ class Evaluator:
         last_row = span.last_row
         if last_row == MAX_ROW:  # a whole column: up to the sheet's last used row
             last_row = self.source.height(span.sheet)
+        fast = getattr(self.source, "span_values", None)
+        if fast is not None:
+            found = fast(Span(span.sheet, span.row, span.col, last_row, span.last_col))
+            if found is not None:
+                yield from found
+                return
         for row in range(span.row, last_row + 1):
             for col in range(span.col, span.last_col + 1):
                 yield self.source.value(span.sheet, row, col)
+
+    def position(self, span: Span, wanted: str | float | bool) -> int | None:
+        """MATCH(wanted, span, 0) without wildcards: the first equal cell, 1-based."""
+        key = (span, _match_key(wanted))
+        if span not in self._indexes:
+            index: dict[tuple[int, str | float | bool], int] = {}
+            for number, value in enumerate(self.cells(span), start=1):
+                if value is not None and not isinstance(value, ExcelError | Span):
+                    index.setdefault(_match_key(value), number)
+            self._indexes[span] = index
+        return self._indexes[span].get(key[1])
 
     def _name(self, name: str, ctx: Context) -> Node:
         key = (name.casefold(), ctx.sheet)
@@ -482,10 +501,15 @@ def _fn_countif(ev: Evaluator, args: tuple[Node, ...], ctx: Context) -> Value:
     if not isinstance(span, Span):
         return VALUE
     criteria = ev._scalar(ev._eval(args[1], ctx), ctx)
-    if isinstance(criteria, ExcelError):
-        return criteria
-    test = _criterion(criteria)
-    return float(sum(1 for v in ev.cells(span) if not isinstance(v, ExcelError) and test(v)))
+    if isinstance(criteria, ExcelError | Span):
+        return criteria if isinstance(criteria, ExcelError) else VALUE
+    key = (span, criteria)
+    if key not in ev._counts:
+        test = _criterion(criteria)
+        ev._counts[key] = float(
+            sum(1 for v in ev.cells(span) if not isinstance(v, ExcelError) and test(v))
+        )
+    return ev._counts[key]
 
 
 def _fn_countblank(ev: Evaluator, args: tuple[Node, ...], ctx: Context) -> Value:
@@ -571,7 +595,12 @@ def _fn_match(ev: Evaluator, args: tuple[Node, ...], ctx: Context) -> Value:
     mode = to_number(_args(ev, args[2:3], ctx)[0]) if len(args) > 2 else 1.0
     if mode != 0:
         raise Unsupported("MATCH with approximate match")
-    test = _criterion(wanted) if isinstance(wanted, str) else None
+    if wanted is None:
+        return NA
+    if not (isinstance(wanted, str) and any(c in wanted for c in "*?~")):
+        found = ev.position(span, wanted)
+        return NA if found is None else float(found)
+    test = _criterion(wanted)
     for index, value in enumerate(ev.cells(span), start=1):
         if isinstance(value, ExcelError):
             continue
@@ -581,6 +610,14 @@ def _fn_match(ev: Evaluator, args: tuple[Node, ...], ctx: Context) -> Value:
         elif value is not None and compare(value, wanted) == 0 and _rank(value) == _rank(wanted):
             return float(index)
     return NA
+
+
+def _match_key(value: str | float | bool) -> tuple[int, str | float | bool]:
+    if isinstance(value, str):
+        return (1, value.casefold())
+    if isinstance(value, bool):
+        return (2, value)
+    return (0, value)
 
 
 def _fn_index(ev: Evaluator, args: tuple[Node, ...], ctx: Context) -> Value:

@@ -226,6 +226,20 @@ class _FileCells(CellSource):
     def parsed(self, formula: str) -> Node:
         return _parse(formula)
 
+    def span_values(self, span: Span) -> list[Value] | None:
+        """A look-up sheet's cells straight from the file (no input or helper cells there)."""
+        if span.sheet in self.catalogue.inputs:
+            return None
+        if span.sheet not in self._sheets:
+            self._sheets[span.sheet] = self.book.sheet(span.sheet)
+        found = self._sheets[span.sheet]
+        if found is None:
+            raise MissingSheet(f"the file has no sheet {span.sheet!r}")
+        out: list[Value] = []
+        for _, values in found.rows(span.row, span.last_row):
+            out.extend(excel_value(v) for v in values[span.col - 1 : span.last_col])
+        return out
+
     def height(self, sheet: str) -> int:
         found = self.book.sheet(sheet)
         if found is None:
@@ -279,13 +293,20 @@ def run_rules(book: Workbook, catalogue: Catalogue, taken: Iterable[str] = ()) -
 def _data_rows(cells: _FileCells, catalogue: Catalogue, sheet: str) -> set[int]:
     """Rows of a list sheet where the supplier entered something in an input cell."""
     found = cells.book.sheet(sheet)
-    if found is None:
+    areas = catalogue.inputs.get(sheet, ())
+    if found is None or not areas:
         return set()
+    # the input areas of a list sheet form one band of rows and columns: scan it once
+    top = min(a[0] for a in areas)
+    left, right = min(a[1] for a in areas), max(a[3] for a in areas)
+    bottom = max(a[2] for a in areas)
     rows: set[int] = set()
-    for top, left, bottom, right in catalogue.inputs.get(sheet, ()):
-        for row, values in found.rows(top, bottom):
-            if any(v != "" and v is not None for v in values[left - 1 : right]):
-                rows.add(row)
+    for row, values in found.rows(top, bottom):
+        band = values[left - 1 : right]
+        if band.count("") < len(band) and any(
+            t <= row <= b and any(v != "" for v in values[lft - 1 : r]) for t, lft, b, r in areas
+        ):
+            rows.add(row)
     return rows
 
 
