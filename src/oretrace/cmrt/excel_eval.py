@@ -595,7 +595,7 @@ def _fn_match(ev: Evaluator, args: tuple[Node, ...], ctx: Context) -> Value:
     mode = to_number(_args(ev, args[2:3], ctx)[0]) if len(args) > 2 else 1.0
     if mode != 0:
         raise Unsupported("MATCH with approximate match")
-    if wanted is None:
+    if wanted is None or isinstance(wanted, Span):
         return NA
     if not (isinstance(wanted, str) and any(c in wanted for c in "*?~")):
         found = ev.position(span, wanted)
