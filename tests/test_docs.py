@@ -33,3 +33,10 @@ def test_every_command_has_help_and_docs() -> None:
     for path, command in _commands(main):
         assert command.help, f"{path} has no help text"
         assert f"`{path}" in text, f"{path} is not documented in docs/"
+
+
+def test_the_rule_coverage_table_matches_the_catalogues() -> None:
+    from oretrace.cmrt.rule_coverage import coverage_table
+
+    text = (DOCS / "checker.md").read_text(encoding="utf-8")
+    assert coverage_table() in text

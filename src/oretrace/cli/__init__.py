@@ -14,6 +14,7 @@ from oretrace.cli.registry import import_, ingest, manage, status
 from oretrace.cli.reports import report, rollup
 from oretrace.cli.review import changes, review
 from oretrace.cli.smelters import smelters
+from oretrace.cli.templates import templates
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -36,3 +37,4 @@ main.add_command(report)
 main.add_command(rollup)
 main.add_command(audit)
 main.add_command(correct)
+main.add_command(templates)

@@ -19,6 +19,8 @@ from oretrace.cmrt.layouts import Layout, layout_for
 from oretrace.cmrt.limits import DEFAULT_LIMITS, Limits
 from oretrace.cmrt.model import Declaration
 from oretrace.cmrt.reader import read_declaration
+from oretrace.cmrt.rule_catalog import catalogue_for
+from oretrace.cmrt.template_rules import run_rules
 from oretrace.cmrt.workbook import Workbook
 
 
@@ -113,6 +115,15 @@ def _run_checks(
         )
     findings += check_declaration(result.declaration, layout, settings)
     findings += _pasted_values(result.declaration, opened, layout)
+    findings += _template_rules(book, result.info, findings)
+
+
+def _template_rules(book: Workbook, info: TemplateInfo, findings: list[Finding]) -> list[Finding]:
+    """The template's own validations and coloured-cell rules, where oretrace says nothing yet."""
+    catalogue = catalogue_for(info.family, info.revision)
+    if catalogue is None:
+        return []
+    return run_rules(book, catalogue, taken={f.cell for f in findings if f.cell}).findings
 
 
 def _revision_findings(

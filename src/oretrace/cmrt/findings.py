@@ -90,6 +90,26 @@ CODES: dict[str, tuple[Severity, str]] = {
     ),
     "layout_inferred": (Severity.INFO, "The cell map for this revision is inferred, not verified."),
     "checker_mismatch": (Severity.INFO, "The file's own Checker count differs from ours."),
+    "template_required": (
+        Severity.ERROR,
+        "The template's own formatting marks a required cell as still to be filled.",
+    ),
+    "template_flagged": (
+        Severity.ERROR,
+        "The template's own formatting shows a cell in red (a contradiction or a bad look-up).",
+    ),
+    "template_prompt": (
+        Severity.WARNING,
+        "The template's own formatting shows a prompt asking for more detail.",
+    ),
+    "template_invalid": (
+        Severity.ERROR,
+        "A value the template's data validation refuses (list, date bound, condition).",
+    ),
+    "template_caution": (
+        Severity.WARNING,
+        "A value the template's data validation warns about but accepts.",
+    ),
 }
 
 
