@@ -38,7 +38,14 @@ def database_from_url(url: str | None) -> dict[str, Any]:
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(DATA_DIR / "oretrace.sqlite3"),
-            "OPTIONS": {"timeout": 30, "init_command": "PRAGMA journal_mode=WAL;"},
+            # IMMEDIATE: a transaction takes the write lock when it begins, so two writers
+            # (web, workers, CLI) queue on the busy timeout instead of failing at once with
+            # "database is locked" when a reading transaction tries to write.
+            "OPTIONS": {
+                "timeout": 30,
+                "init_command": "PRAGMA journal_mode=WAL;",
+                "transaction_mode": "IMMEDIATE",
+            },
         }
     parsed = urlparse(url)
     if parsed.scheme == "sqlite":
@@ -68,6 +75,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
     "oretrace.registry",
 ]
 
@@ -114,6 +123,23 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+
+#: Background work: Django's Tasks API (django-tasks backport), database backend. Our own
+#: ``registry.Job`` rows carry progress, owner, scope and stale-job recovery (ADR 0009).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+#: A running job whose heartbeat is older than this is taken as abandoned by a dead worker.
+ORETRACE_JOB_STALE_SECONDS = int(os.environ.get("ORETRACE_JOB_STALE_SECONDS", 120))
+#: How often a running job writes its heartbeat.
+ORETRACE_JOB_HEARTBEAT_SECONDS = float(os.environ.get("ORETRACE_JOB_HEARTBEAT_SECONDS", 10))
+#: How many times the sweeper requeues an abandoned job before marking it failed.
+ORETRACE_JOB_MAX_ATTEMPTS = int(os.environ.get("ORETRACE_JOB_MAX_ATTEMPTS", 3))
+#: Uploaded files wait for the worker here (inside the data folder, never served).
+ORETRACE_UPLOAD_DIR = Path(os.environ.get("ORETRACE_UPLOAD_DIR", DATA_DIR / "uploads")).resolve()
+#: Largest upload, per file and per batch (bytes).
+ORETRACE_UPLOAD_MAX_FILE_BYTES = int(
+    os.environ.get("ORETRACE_UPLOAD_MAX_FILE_BYTES", 20 * 1024 * 1024)
+)
+ORETRACE_UPLOAD_MAX_BATCH_FILES = int(os.environ.get("ORETRACE_UPLOAD_MAX_BATCH_FILES", 500))
 
 #: Limits for files read by ingest (bytes / rows); see oretrace.cmrt.limits.
 ORETRACE_MAX_FILE_BYTES = int(os.environ.get("ORETRACE_MAX_FILE_BYTES", 50 * 1024 * 1024))

@@ -8,6 +8,7 @@ from oretrace.registry.models.declarations import (
     Finding,
     StoredFile,
 )
+from oretrace.registry.models.jobs import Job
 from oretrace.registry.models.organisation import (
     BusinessUnit,
     GroupCompany,
@@ -43,6 +44,7 @@ __all__ = [
     "DeclarationSmelter",
     "Finding",
     "GroupCompany",
+    "Job",
     "LearnedAlias",
     "OrganisationProfile",
     "Part",
