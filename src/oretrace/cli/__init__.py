@@ -12,6 +12,7 @@ from oretrace.cli.registry import import_, ingest, manage, status
 from oretrace.cli.reports import report, rollup
 from oretrace.cli.review import changes, review
 from oretrace.cli.smelters import smelters
+from oretrace.cli.web import serve, users
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -32,3 +33,5 @@ main.add_command(changes)
 main.add_command(profile)
 main.add_command(report)
 main.add_command(rollup)
+main.add_command(serve)
+main.add_command(users)

@@ -1,5 +1,6 @@
 """Registry models, one module per concept; import them from here."""
 
+from oretrace.registry.models.actions import CorrectiveAction
 from oretrace.registry.models.audit import AuditEntry
 from oretrace.registry.models.declarations import (
     Declaration,
@@ -14,6 +15,7 @@ from oretrace.registry.models.organisation import (
     ProductCategory,
     ReportingPeriod,
 )
+from oretrace.registry.models.people import StaffRole
 from oretrace.registry.models.reference import (
     LearnedAlias,
     ReferenceName,
@@ -38,6 +40,7 @@ __all__ = [
     "BomLine",
     "BusinessUnit",
     "Contact",
+    "CorrectiveAction",
     "Declaration",
     "DeclarationProduct",
     "DeclarationSmelter",
@@ -55,6 +58,7 @@ __all__ = [
     "ReportingPeriod",
     "ReviewDecision",
     "SmelterStatus",
+    "StaffRole",
     "StoredFile",
     "Supplier",
     "SupplierRelationship",
