@@ -16,8 +16,8 @@ from oretrace.registry.models import (
     ReportingPeriod,
     Supplier,
 )
-from oretrace.registry.services.assessing import assess_suppliers, supplier_inputs
 from oretrace.registry.services.scope import StaffScope, supplier_ids_for
+from oretrace.registry.services.standing import scoped_assessment
 
 
 @dataclass(slots=True)
@@ -94,11 +94,7 @@ def period_status(year: int, scope: StaffScope | None = None) -> PeriodStatus:
     status.suppliers_responded = len(responded)
     rows = DeclarationSmelter.objects.filter(declaration__in=current.filter(is_current=True))
     status.smelter_rows.update(dict(Counter(rows.values_list("decision", flat=True))))
-    inputs = supplier_inputs(period)
-    if in_scope is not None:
-        keep = {str(pk) for pk in in_scope}
-        inputs = [s for s in inputs if s.supplier_id in keep]
-    assessment: PeriodAssessment = assess_suppliers(period, inputs)
+    assessment: PeriodAssessment = scoped_assessment(period, scope)
     status.smelters_identified = len(assessment.smelters)
     for smelter in assessment.smelters.values():
         label = rmap_label(smelter)

@@ -89,15 +89,23 @@ class ListPage(StaffPage, Generic[M]):
     sorts: ClassVar[dict[str, tuple[str, ...]]] = {}
     per_page: ClassVar[int] = 50
 
+    form: FilterForm
+
     def rows(self) -> QuerySet[M]:
+        """The scoped rows; ``self.form`` (validated) is set when this is called."""
         raise NotImplementedError
 
     def filtered(self) -> tuple[FilterForm, QuerySet[M]]:
-        form = self.filter_form(self.request.GET, self.scope)
+        self.form = form = self.filter_form(self.request.GET, self.scope)
+        valid = form.is_valid()
         rows = self.rows()
-        if form.is_valid():
+        if valid:
             rows = form.filter(rows)
         return form, rows.order_by(*self.sorts.get(self.sort_key(), ("pk",)))
+
+    def filter_value(self, name: str) -> Any:
+        """A validated filter value (None when absent or invalid)."""
+        return getattr(self.form, "cleaned_data", {}).get(name)
 
     def sort_key(self) -> str:
         wanted = self.request.GET.get("sort", "")
