@@ -7,6 +7,11 @@ Environment:
   SQLite at ``$ORETRACE_DATA_DIR/oretrace.sqlite3``.
 - ``ORETRACE_SECRET_KEY``: the Django secret; unset means one generated once per data folder.
 - ``ORETRACE_DEBUG``: "1" for development.
+- ``ORETRACE_ALLOWED_HOSTS``: host names the web app answers to (default
+  ``localhost,127.0.0.1``).
+- ``ORETRACE_HTTPS``: "1" when people reach the web app over HTTPS (directly or through a
+  proxy that sets ``X-Forwarded-Proto``): secure cookies, HTTPS redirect and HSTS. Without it
+  the app runs on plain HTTP (a laptop, a closed network) and ``check --deploy`` says so.
 """
 
 from __future__ import annotations
@@ -78,14 +83,17 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "oretrace.registry",
+    "oretrace.web",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "oretrace.web.middleware.StaffScopeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -101,6 +109,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "oretrace.web.navigation.navigation",
             ]
         },
     }
@@ -114,10 +123,47 @@ STORAGES = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": str(DATA_DIR / "files")},
     },
+    # Whitenoise serves the app's and the admin's static files straight from the installed
+    # package (WHITENOISE_USE_FINDERS): no collectstatic step, no separate web server.
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 STATIC_URL = "static/"
-STATIC_ROOT = str(DATA_DIR / "static")
+STATIC_ROOT = os.environ.get("ORETRACE_STATIC_ROOT") or None  # only for collectstatic
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+# Security: always-on headers, and the HTTPS-only ones when ORETRACE_HTTPS=1.
+HTTPS = os.environ.get("ORETRACE_HTTPS") == "1"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = int(os.environ.get("ORETRACE_HSTS_SECONDS", 31536000 if HTTPS else 0))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = False
+if HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    CSRF_TRUSTED_ORIGINS = [
+        o for o in os.environ.get("ORETRACE_CSRF_TRUSTED_ORIGINS", "").split(",") if o
+    ]
+if not HTTPS:
+    # Plain HTTP is a deliberate choice (laptop, closed network, TLS ended elsewhere without
+    # X-Forwarded-Proto): the HTTPS-only checks are silenced here, not faked.
+    SILENCED_SYSTEM_CHECKS = [
+        "security.W004",  # SECURE_HSTS_SECONDS
+        "security.W008",  # SECURE_SSL_REDIRECT
+        "security.W012",  # SESSION_COOKIE_SECURE
+        "security.W016",  # CSRF_COOKIE_SECURE
+    ]
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

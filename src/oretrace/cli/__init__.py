@@ -13,6 +13,7 @@ from oretrace.cli.reports import report, rollup
 from oretrace.cli.review import changes, review
 from oretrace.cli.smelters import smelters
 from oretrace.cli.worker import worker
+from oretrace.cli.web import serve, users
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -34,3 +35,5 @@ main.add_command(profile)
 main.add_command(report)
 main.add_command(rollup)
 main.add_command(worker)
+main.add_command(serve)
+main.add_command(users)

@@ -1,5 +1,6 @@
 """Registry models, one module per concept; import them from here."""
 
+from oretrace.registry.models.actions import CorrectiveAction
 from oretrace.registry.models.audit import AuditEntry
 from oretrace.registry.models.declarations import (
     Declaration,
@@ -15,6 +16,7 @@ from oretrace.registry.models.organisation import (
     ProductCategory,
     ReportingPeriod,
 )
+from oretrace.registry.models.people import StaffRole
 from oretrace.registry.models.reference import (
     LearnedAlias,
     ReferenceName,
@@ -39,6 +41,7 @@ __all__ = [
     "BomLine",
     "BusinessUnit",
     "Contact",
+    "CorrectiveAction",
     "Declaration",
     "DeclarationProduct",
     "DeclarationSmelter",
@@ -57,6 +60,7 @@ __all__ = [
     "ReportingPeriod",
     "ReviewDecision",
     "SmelterStatus",
+    "StaffRole",
     "StoredFile",
     "Supplier",
     "SupplierRelationship",
