@@ -186,6 +186,7 @@ ORETRACE_UPLOAD_MAX_FILE_BYTES = int(
     os.environ.get("ORETRACE_UPLOAD_MAX_FILE_BYTES", 20 * 1024 * 1024)
 )
 ORETRACE_UPLOAD_MAX_BATCH_FILES = int(os.environ.get("ORETRACE_UPLOAD_MAX_BATCH_FILES", 500))
+DATA_UPLOAD_MAX_NUMBER_FILES = ORETRACE_UPLOAD_MAX_BATCH_FILES
 
 #: Limits for files read by ingest (bytes / rows); see oretrace.cmrt.limits.
 ORETRACE_MAX_FILE_BYTES = int(os.environ.get("ORETRACE_MAX_FILE_BYTES", 50 * 1024 * 1024))

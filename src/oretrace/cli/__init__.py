@@ -12,8 +12,8 @@ from oretrace.cli.registry import import_, ingest, manage, status
 from oretrace.cli.reports import report, rollup
 from oretrace.cli.review import changes, review
 from oretrace.cli.smelters import smelters
-from oretrace.cli.worker import worker
 from oretrace.cli.web import serve, users
+from oretrace.cli.worker import worker
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("registry", "0002_profile_and_review_history"),
+        ("registry", "0006_staff_roles"),
     ]
 
     operations = [

@@ -27,12 +27,13 @@ from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, connections, transaction
-from django.db.models import F
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from oretrace.registry.models import GroupCompany, Job
 from oretrace.registry.services.audit import record
+from oretrace.registry.services.scope import ScopeError, StaffScope
 
 log = logging.getLogger(__name__)
 
@@ -240,4 +241,16 @@ def _abandon_task(task_id: str, now: dt.datetime) -> None:
         finished_at=now,
         exception_class_path="oretrace.registry.services.jobs.WorkerLost",
         traceback="the worker stopped responding; the job was swept",
+    )
+
+
+def jobs_for(scope: StaffScope) -> QuerySet[Job]:
+    """Jobs a person may see: all for the whole group; for officers, their group companies'
+    jobs and the ones they queued themselves. Fails closed without a scope."""
+    if not isinstance(scope, StaffScope):
+        raise ScopeError(f"a scoped query needs a StaffScope, got {scope!r}")
+    if scope.group_company_ids is None:
+        return Job.objects.all()
+    return Job.objects.filter(
+        Q(group_company_id__in=scope.group_company_ids) | Q(owner=scope.actor)
     )

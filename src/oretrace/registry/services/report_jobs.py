@@ -69,6 +69,7 @@ class Document:
     name: str
     path: Path
     size: int
+    sha256: str
 
 
 def report_builds() -> QuerySet[Job]:
@@ -85,7 +86,7 @@ def documents(job: Job) -> list[Document]:
     for name in sorted(job.result.get("files", {})):
         path = (folder / name).resolve()
         if path.is_file() and path.is_relative_to(folder.resolve()):
-            found.append(Document(name, path, path.stat().st_size))
+            found.append(Document(name, path, path.stat().st_size, job.result["files"][name]))
     return found
 
 

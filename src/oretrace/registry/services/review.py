@@ -38,8 +38,21 @@ def review_queue(year: int) -> QuerySet[DeclarationSmelter]:
     )
 
 
-def accept(row_id: int, smelter_id: str, actor: str, note: str = "") -> ReviewDecision:
+def history(row_id: int) -> list[ReviewDecision]:
+    """Every decision taken on a row, oldest first."""
+    _row(row_id)
+    return list(
+        ReviewDecision.objects.filter(row_id=row_id)
+        .select_related("chosen", "previous_smelter")
+        .order_by("decided_at", "id")
+    )
+
+
+def accept(
+    row_id: int, smelter_id: str, actor: str, note: str = "", reason: str = ""
+) -> ReviewDecision:
     """Confirm that row ``row_id`` is smelter ``smelter_id``; the row's name becomes an alias."""
+    note = "; ".join(t for t in (note, reason and f"re-decided: {reason}") if t)
     row = _row(row_id)
     smelter = ReferenceSmelter.objects.filter(smelter_id=smelter_id).first()
     if smelter is None:
@@ -71,8 +84,9 @@ def accept(row_id: int, smelter_id: str, actor: str, note: str = "") -> ReviewDe
     return decision
 
 
-def reject(row_id: int, actor: str, note: str = "") -> ReviewDecision:
+def reject(row_id: int, actor: str, note: str = "", reason: str = "") -> ReviewDecision:
     """Say row ``row_id`` is no RMI smelter (a trader, a typo beyond repair, …)."""
+    note = "; ".join(t for t in (note, reason and f"re-decided: {reason}") if t)
     row = _row(row_id)
     before = {"previous_decision": row.decision, "previous_smelter": row.smelter}
     with transaction.atomic():
