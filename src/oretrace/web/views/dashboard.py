@@ -88,6 +88,7 @@ class DashboardPage(StaffPage):
     def get(self, request: HttpRequest) -> HttpResponse:
         year = chosen_year(request.GET.get("period"))
         status = period_status(year, self.scope)
+        statuses = sorted(status.smelters_by_status)
         context: dict[str, Any] = {
             "year": year,
             "years": known_years(),
@@ -97,20 +98,22 @@ class DashboardPage(StaffPage):
                 (key, label, status.declarations.get(key, 0)) for key, label in DECLARATION_STATES
             ],
             "risk_levels": [(r, status.suppliers_by_risk.get(r, 0)) for r in RISK_LEVELS],
-            "smelter_statuses": sorted(status.smelters_by_status.items()),
-            "smelters_by_metal": sorted(
-                (m, sorted(c.items())) for m, c in status.smelters_by_metal.items()
-            ),
+            "smelter_statuses": sorted(status.smelters_by_status),
+            "smelters_by_metal": [
+                (m, [(label, status.smelters_by_metal[m].get(label, 0)) for label in statuses])
+                for m in sorted(status.smelters_by_metal)
+            ],
             "charts": [(c.title, svg(c)) for c in charts(status)],
         }
         return self.render(context)
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    return redirect("dashboard")
+class HomePage(StaffPage):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return redirect("dashboard")
 
 
 urlpatterns = [
-    path("", home, name="home"),
+    path("", HomePage.as_view(), name="home"),
     path("dashboard/", DashboardPage.as_view(), name="dashboard"),
 ]
