@@ -120,9 +120,13 @@ def test_declaration_page_shows_findings_in_the_stored_sheet(login: Any, world: 
     target_row = dict(excerpt.rows)[8]
     assert world.supplier["a"].name in target_row
     assert b'class="target"' in sheet.content
+    stored = declaration.stored_file
+    stored.original_name = '供給者 CMRT "最終".xlsx'  # names as suppliers send them
+    stored.save()
     original = admin.get(reverse("declaration-original", args=[declaration.pk]))
-    assert original["Content-Disposition"].startswith("attachment;")
-    assert original.content == declaration.stored_file.content.open("rb").read()
+    assert original["Content-Disposition"].startswith("attachment; filename*=utf-8''")
+    assert "%E4%BE%9B%E7%B5%A6%E8%80%85" in original["Content-Disposition"]
+    assert original.content == stored.content.open("rb").read()
 
 
 def _more_rows(world: World, count: int) -> None:
