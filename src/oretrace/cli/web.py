@@ -38,6 +38,8 @@ def serve(host: str, port: int, workers: int, timeout: int) -> None:
                 "accesslog": "-",
                 "proc_name": "oretrace",
             }
+            if "control_socket_disable" in self.cfg.settings:  # gunicorn 24+: a socket per
+                options["control_socket_disable"] = True  # $HOME would clash between serves
             for key, value in options.items():
                 self.cfg.set(key, value)
 

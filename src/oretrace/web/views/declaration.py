@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
+from django.utils.http import content_disposition_header
 
 from oretrace.cmrt.excerpt import Excerpt
 from oretrace.cmrt.layouts import METALS_3TG
@@ -82,8 +83,9 @@ class DeclarationOriginalPage(DeclarationPage):
         response = HttpResponse(
             original_bytes(declaration), content_type="application/octet-stream"
         )
-        name = stored.original_name.replace('"', "").replace("\n", " ") or f"{stored.sha256}.bin"
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        name = stored.original_name or f"{stored.sha256}.bin"
+        # RFC 6266/5987: Japanese or Chinese file names survive as filename*=utf-8''…
+        response["Content-Disposition"] = content_disposition_header(True, name)
         response["X-Content-Type-Options"] = "nosniff"
         response["Content-Security-Policy"] = "sandbox"
         return response
