@@ -4,7 +4,6 @@ naming a smelter identification could not decide, and a person per role."""
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -12,8 +11,6 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from oretrace.cmrt.writer import write_draft
-from oretrace.demo import cmrt_draft
 from oretrace.registry.models import (
     BomLine,
     Declaration,
@@ -28,10 +25,10 @@ from oretrace.registry.models import (
 from oretrace.registry.services.ingest import ingest
 from oretrace.registry.services.people import add_staff_user
 from oretrace.registry.services.suppliers import normalise_company
+from tests.webtasks.files import NICKNAME, supplier_file
 
 PASSWORD = "correct horse battery staple"
 YEAR = 2025
-NICKNAME = "Fundicion Minsur Pisco plant"
 ROLES = {
     "admin": ("admin", ()),
     "officer_a": ("officer", ("GA",)),
@@ -48,21 +45,6 @@ class Group:
     declaration: dict[str, Declaration] = field(default_factory=dict)
     product: dict[str, Product] = field(default_factory=dict)
     odd_row: DeclarationSmelter | None = None
-
-
-def odd_row(name: str = NICKNAME) -> dict[str, object]:
-    return {"metal": "Tin", "lookup": "Smelter not listed", "name": name, "country": "PERU"}
-
-
-def supplier_file(folder: Path, company: str, nickname: str | None = None) -> Path:
-    draft = cmrt_draft(company, "6.4", ("Tin",))
-    draft.company["effective_date"] = dt.date(2025, 4, 1)
-    if nickname:
-        draft.smelters = [*draft.smelters, odd_row(nickname)]  # type: ignore[list-item]
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{company.split()[0].lower()}.xlsx"
-    write_draft(draft, path)
-    return path
 
 
 @pytest.fixture(autouse=True)

@@ -21,7 +21,8 @@ from oretrace.registry.models import (
 )
 from oretrace.registry.services import jobs
 from oretrace.registry.services.ingest import ingest
-from tests.webtasks.conftest import NICKNAME, YEAR, Group, supplier_file
+from tests.webtasks.conftest import YEAR, Group
+from tests.webtasks.files import NICKNAME, supplier_file
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
