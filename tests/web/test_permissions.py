@@ -17,7 +17,16 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from oretrace.registry.models import AuditEntry, CorrectiveAction
+from oretrace.registry.models import (
+    AuditEntry,
+    BomLine,
+    CorrectiveAction,
+    Job,
+    Part,
+    PartSource,
+    Product,
+)
+from oretrace.registry.services.report_jobs import reports_dir
 from oretrace.registry.services.scope import (
     ScopeError,
     StaffScope,
@@ -39,6 +48,8 @@ class Route:
     query: str = ""
     #: roles that may use it (the rest get 403); officers only within their companies
     roles: frozenset[str] = frozenset({"admin", "officer", "reviewer", "auditor"})
+    #: False for reference data (smelters): not owned by a group company, never a 404
+    scoped: bool = True
 
 
 def _supplier(w: World, side: str) -> dict[str, Any]:
@@ -53,7 +64,56 @@ def _action(w: World, side: str) -> dict[str, Any]:
     return {"pk": w.supplier[side].pk, "action": w.action[side].pk}
 
 
+def _job(w: World, side: str) -> dict[str, Any]:
+    job, _ = Job.objects.get_or_create(
+        key=f"ingest:upload:matrix-{side}",
+        defaults={"kind": "ingest", "owner": "user:someone", "group_company": w.company[side]},
+    )
+    return {"pk": job.pk}
+
+
+def _row(w: World, side: str) -> dict[str, Any]:
+    row = w.declaration[side].smelters.exclude(smelter=None).first()
+    assert row is not None
+    return {"pk": row.pk}
+
+
+def _smelter(w: World, side: str) -> dict[str, Any]:
+    row = w.declaration[side].smelters.exclude(smelter=None).first()
+    assert row is not None and row.smelter is not None
+    return {"pk": row.smelter.pk}
+
+
+def _product(w: World, side: str) -> dict[str, Any]:
+    part, _ = Part.objects.get_or_create(number=f"MATRIX-{side}")
+    PartSource.objects.get_or_create(part=part, supplier=w.supplier[side])
+    product, _ = Product.objects.get_or_create(number=f"PRD-MATRIX-{side}")
+    BomLine.objects.get_or_create(product=product, part=part)
+    return {"pk": product.pk}
+
+
+def _report(w: World, side: str) -> dict[str, Any]:
+    job = Job.objects.filter(kind="report").first()
+    if job is None:
+        job = Job.objects.create(
+            kind="report", key="report:matrix", owner="user:someone", params={"year": 2025}
+        )
+        folder = reports_dir() / str(job.pk)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "snapshot.json").write_text("{}")
+        Job.objects.filter(pk=job.pk).update(
+            status="done", result={"files": {"snapshot.json": "0" * 64}}
+        )
+    return {"pk": job.pk}
+
+
+def _document(w: World, side: str) -> dict[str, Any]:
+    return {**_report(w, side), "name": "snapshot.json"}
+
+
 ACTORS = frozenset({"admin", "officer"})
+REVIEWERS = frozenset({"admin", "reviewer"})
+RECORD_READERS = frozenset({"admin", "auditor"})
 ROUTES: dict[str, Route] = {
     "home": Route(),
     "dashboard": Route(),
@@ -68,6 +128,21 @@ ROUTES: dict[str, Route] = {
     "declaration-sheet": Route(kwargs=_declaration, query="?cell='Declaration'!D8"),
     "declaration-original": Route(kwargs=_declaration),
     "audit-log": Route(roles=frozenset({"admin", "auditor"})),
+    "upload": Route(roles=ACTORS),
+    "job": Route(kwargs=_job),
+    "review": Route(roles=REVIEWERS),
+    "review-row": Route(kwargs=_row, roles=REVIEWERS),
+    "review-accept": Route("post", _row, {"smelter_id": "CID001182"}, roles=REVIEWERS),
+    "review-reject": Route("post", _row, {"reason": "matrix"}, roles=REVIEWERS),
+    "review-undo": Route("post", _row, roles=REVIEWERS),
+    "review-bulk-accept": Route("post", None, {"period": "2025"}, roles=REVIEWERS),
+    "smelters": Route(),
+    "smelter": Route(kwargs=_smelter, scoped=False),
+    "products": Route(),
+    "product": Route(kwargs=_product),
+    "reports": Route(roles=RECORD_READERS),
+    "report": Route(kwargs=_report, roles=RECORD_READERS),
+    "report-document": Route(kwargs=_document, roles=RECORD_READERS),
 }
 PUBLIC = {"login", "logout"}
 
@@ -111,6 +186,14 @@ def test_signed_out_goes_to_sign_in(client: Client, world: World, name: str) -> 
 @pytest.mark.parametrize("name", sorted(n for n, r in ROUTES.items() if r.kwargs))
 def test_officer_gets_404_for_another_companys_objects(login: Any, world: World, name: str) -> None:
     officer = login("officer_a")
+    if "officer" not in ROUTES[name].roles:
+        assert call(officer, name, world, side="b").status_code == 403
+        return
+    if not ROUTES[name].scoped:
+        other = call(officer, name, world, side="b")
+        assert other.status_code == 200
+        assert world.supplier["b"].name.encode() not in other.content
+        return
     assert call(officer, name, world, side="b").status_code == 404
     own = call(officer, name, world, side="a")
     assert own.status_code in (200, 302), own.status_code
