@@ -195,6 +195,8 @@ def _serve_instructions(data: Path) -> str:
     return (
         f"\n3. The web app on the demo database. Serve it with\n\n"
         f"  ORETRACE_DATA_DIR={shown} .venv/bin/oretrace serve\n\n"
+        f"(uploads and report builds also need a worker: "
+        f"ORETRACE_DATA_DIR={shown} .venv/bin/oretrace worker)\n\n"
         f"then open http://127.0.0.1:8000/ and sign in (demo passwords, demo only):\n\n"
         f"  {'user':<14} {'password':<18} role\n{people}\n"
     )
