@@ -85,9 +85,9 @@ def _get(url: str) -> Any:
 
 def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ORETRACE_")}
+    # A fresh SQLite registry of its own: the suite's PostgreSQL database only exists as the
+    # test database inside this process.
     env.update(ORETRACE_DATA_DIR=str(tmp_path / "data"), **extra)
-    if "ORETRACE_DATABASE_URL" in os.environ:  # serve the database the suite runs on
-        env["ORETRACE_DATABASE_URL"] = os.environ["ORETRACE_DATABASE_URL"]
     return env
 
 

@@ -26,10 +26,17 @@ RISK_LEVELS = ("high", "medium", "low")
 METALS = ("Tin", "Tantalum", "Tungsten", "Gold")
 
 
+def status_order(labels: set[str] | list[str]) -> list[str]:
+    """Conformant first, no RMAP status last, the rest alphabetically between (so the
+    report's chart colours read green, amber…, grey)."""
+    rank = {"conformant": 0, "no rmap status": 2}
+    return sorted(labels, key=lambda label: (rank.get(label, 1), label))
+
+
 def charts(status: PeriodStatus) -> list[ChartData]:
     """The dashboard's charts, as data, from the period's status (no counting here)."""
     states = status.declarations
-    statuses = sorted({k for c in status.smelters_by_metal.values() for k in c})
+    statuses = status_order({k for c in status.smelters_by_metal.values() for k in c})
     metals = [m for m in METALS if m in status.smelters_by_metal] + sorted(
         set(status.smelters_by_metal) - set(METALS)
     )
@@ -91,7 +98,7 @@ class DashboardPage(StaffPage):
     def get(self, request: HttpRequest) -> HttpResponse:
         year = chosen_year(request.GET.get("period"))
         status = period_status(year, self.scope)
-        statuses = sorted(status.smelters_by_status)
+        statuses = status_order(list(status.smelters_by_status))
         context: dict[str, Any] = {
             "year": year,
             "years": known_years(),
@@ -101,10 +108,11 @@ class DashboardPage(StaffPage):
                 (key, label, status.declarations.get(key, 0)) for key, label in DECLARATION_STATES
             ],
             "risk_levels": [(r, status.suppliers_by_risk.get(r, 0)) for r in RISK_LEVELS],
-            "smelter_statuses": sorted(status.smelters_by_status),
+            "smelter_statuses": statuses,
             "smelters_by_metal": [
                 (m, [(label, status.smelters_by_metal[m].get(label, 0)) for label in statuses])
-                for m in sorted(status.smelters_by_metal)
+                for m in [x for x in METALS if x in status.smelters_by_metal]
+                + sorted(set(status.smelters_by_metal) - set(METALS))
             ],
             "charts": [(c.title, svg(c)) for c in charts(status)],
         }
