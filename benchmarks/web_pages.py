@@ -68,10 +68,9 @@ def main() -> int:
     from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.db import connection
+    from django.db.models import Count
     from django.test import Client
     from django.test.utils import CaptureQueriesContext, setup_test_environment
-
-    from django.db.models import Count
 
     from oretrace.registry.models import (
         Declaration,
