@@ -162,3 +162,14 @@ def test_list_queries_do_not_grow_with_rows(login: Any, world: World, name: str)
     few = queries()
     _more_rows(world, 20)
     assert queries() == few
+
+
+def test_declarations_filter_by_smelter_row_decision_within_scope(login: Any, world: World) -> None:
+    admin = login("admin").get(reverse("declarations"), {"decision": "auto"})
+    assert {d.pk for d in admin.context["page"].object_list} == {
+        d.pk for d in world.declaration.values()
+    }
+    officer = login("officer_b").get(reverse("declarations"), {"decision": "auto"})
+    assert [d.pk for d in officer.context["page"].object_list] == [world.declaration["b"].pk]
+    none = login("admin").get(reverse("declarations"), {"decision": "confirmed"})
+    assert none.context["page"].paginator.count == 0

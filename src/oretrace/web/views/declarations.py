@@ -12,7 +12,7 @@ from django.urls import path
 
 from oretrace.registry.models import Declaration, DeclarationSmelter, ReportingPeriod
 from oretrace.registry.services.periods import chosen_year, known_years
-from oretrace.registry.services.scope import StaffScope
+from oretrace.registry.services.scope import StaffScope, smelter_rows_for
 from oretrace.registry.services.status import counted_declarations
 from oretrace.web.views.base import FilterForm, ListPage, in_navigation
 
@@ -38,9 +38,9 @@ class DeclarationFilterForm(FilterForm):
             rows = rows.filter(status=data["status"])
         if data.get("decision"):
             rows = rows.filter(
-                pk__in=DeclarationSmelter.objects.filter(decision=data["decision"]).values(
-                    "declaration_id"
-                )
+                pk__in=smelter_rows_for(self.scope)
+                .filter(decision=data["decision"])
+                .values("declaration_id")
             )
         return rows
 
