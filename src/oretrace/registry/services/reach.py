@@ -30,6 +30,11 @@ from oretrace.registry.services.scope import (
 )
 
 
+def reference_smelters() -> QuerySet[ReferenceSmelter]:
+    """The RMI reference list: the same for every person (reference data, not a company's)."""
+    return ReferenceSmelter.objects.all()
+
+
 def smelters_reported(scope: StaffScope, year: int) -> QuerySet[ReferenceSmelter]:
     """Every reference smelter, annotated with ``rows`` (in scope) and ``latest_status``."""
     rows = Q(

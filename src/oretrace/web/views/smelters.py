@@ -13,7 +13,11 @@ from django.urls import path
 
 from oretrace.registry.models import ReferenceSmelter
 from oretrace.registry.services.periods import chosen_year
-from oretrace.registry.services.reach import smelter_reach, smelters_reported
+from oretrace.registry.services.reach import (
+    reference_smelters,
+    smelter_reach,
+    smelters_reported,
+)
 from oretrace.web.views.base import DetailPage, FilterForm, ListPage, in_navigation
 
 METALS = ["", "Gold", "Tantalum", "Tin", "Tungsten"]
@@ -59,7 +63,7 @@ class SmelterPage(DetailPage[ReferenceSmelter]):
     template_name = "web/smelter.html"
 
     def objects(self) -> QuerySet[ReferenceSmelter]:
-        return ReferenceSmelter.objects.all()
+        return reference_smelters()
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         year = chosen_year(request.GET.get("period"))
