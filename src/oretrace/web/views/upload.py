@@ -25,7 +25,9 @@ STOP_POLLING = 286
 
 class UploadForm(forms.Form):
     period = forms.IntegerField(min_value=2000, max_value=2100)
-    group_company: forms.ModelChoiceField[GroupCompany] = forms.ModelChoiceField(queryset=None, required=False, empty_label="whole group")
+    group_company: forms.ModelChoiceField[GroupCompany] = forms.ModelChoiceField(
+        queryset=None, required=False, empty_label="whole group"
+    )
 
     def __init__(self, data: Any, scope: StaffScope, **kwargs: Any) -> None:
         super().__init__(data, **kwargs)
