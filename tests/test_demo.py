@@ -55,3 +55,6 @@ def test_make_demo_runs_end_to_end(tmp_path: Path) -> None:
     for name in ("form-sd.htm", "ex-1.01.htm", "form-sd.docx", "exports.xlsx", "our-cmrt.xlsx"):
         assert (report / name).is_file(), name
     assert "our-cmrt.xlsx" in out and "Checker: 0 missing" in out
+    assert f"ORETRACE_DATA_DIR={tmp_path / 'data'} .venv/bin/oretrace serve" in out
+    for name in ("demo-admin", "demo-officer", "demo-reviewer", "demo-auditor"):
+        assert f"added {name}:" in out and name in out.split("3. The web app")[1]

@@ -163,6 +163,45 @@ def _legacy_draft() -> Draft:
     return draft
 
 
+#: Demo sign-ins, one per role (demo only: the passwords are printed and in the source).
+DEMO_PEOPLE = (
+    ("demo-admin", "admin", (), "demo-admin-pw"),
+    ("demo-officer", "officer", ("Group Company 01", "Group Company 02"), "demo-officer-pw"),
+    ("demo-reviewer", "reviewer", (), "demo-reviewer-pw"),
+    ("demo-auditor", "auditor", (), "demo-auditor-pw"),
+)
+
+
+def _add_people() -> int:
+    """``oretrace users add`` for each demo person, the password on stdin as a script would."""
+    for name, role, companies, password in DEMO_PEOPLE:
+        scope = [arg for company in companies for arg in ("--group-company", company)]
+        stdin, sys.stdin = sys.stdin, io.StringIO(password + "\n")
+        try:
+            if _run("users", "add", name, "--role", role, *scope, "--password-stdin") != 0:
+                return 1
+        finally:
+            sys.stdin = stdin
+    return 0
+
+
+def _serve_instructions(data: Path) -> str:
+    here = Path.cwd()
+    shown = data.relative_to(here) if data.is_relative_to(here) else data
+    people = "\n".join(
+        f"  {name:<14} {password:<18} {role}{' (' + ', '.join(c) + ')' if c else ''}"
+        for name, role, c, password in DEMO_PEOPLE
+    )
+    return (
+        f"\n3. The web app on the demo database. Serve it with\n\n"
+        f"  ORETRACE_DATA_DIR={shown} .venv/bin/oretrace serve\n\n"
+        f"(uploads and report builds also need a worker: "
+        f"ORETRACE_DATA_DIR={shown} .venv/bin/oretrace worker)\n\n"
+        f"then open http://127.0.0.1:8000/ and sign in (demo passwords, demo only):\n\n"
+        f"  {'user':<14} {'password':<18} role\n{people}\n"
+    )
+
+
 def _run(*args: str) -> int:
     """Run one ``oretrace`` command as a user would; return its exit status."""
     from oretrace.cli import main as cli
@@ -214,10 +253,13 @@ def main(argv: list[str] | None = None) -> int:
     for step in steps:
         if _run(*step) != 0:
             return 1
+    if _add_people() != 0:
+        return 1
     sys.stdout.write(
         f"\nThe report set and our roll-up CMRT are in {report}/; everything the demo "
         f"made is in {out}/ (database: {out / 'data'}).\n"
     )
+    sys.stdout.write(_serve_instructions(out / "data"))
     return 0
 
 

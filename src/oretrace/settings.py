@@ -7,6 +7,11 @@ Environment:
   SQLite at ``$ORETRACE_DATA_DIR/oretrace.sqlite3``.
 - ``ORETRACE_SECRET_KEY``: the Django secret; unset means one generated once per data folder.
 - ``ORETRACE_DEBUG``: "1" for development.
+- ``ORETRACE_ALLOWED_HOSTS``: host names the web app answers to (default
+  ``localhost,127.0.0.1``).
+- ``ORETRACE_HTTPS``: "1" when people reach the web app over HTTPS (directly or through a
+  proxy that sets ``X-Forwarded-Proto``): secure cookies, HTTPS redirect and HSTS. Without it
+  the app runs on plain HTTP (a laptop, a closed network) and ``check --deploy`` says so.
 """
 
 from __future__ import annotations
@@ -41,7 +46,14 @@ def database_from_url(url: str | None) -> dict[str, Any]:
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(DATA_DIR / "oretrace.sqlite3"),
-            "OPTIONS": {"timeout": 30, "init_command": "PRAGMA journal_mode=WAL;"},
+            # IMMEDIATE: a transaction takes the write lock when it begins, so two writers
+            # (web, workers, CLI) queue on the busy timeout instead of failing at once with
+            # "database is locked" when a reading transaction tries to write.
+            "OPTIONS": {
+                "timeout": 30,
+                "init_command": "PRAGMA journal_mode=WAL;",
+                "transaction_mode": "IMMEDIATE",
+            },
         }
     parsed = urlparse(url)
     if parsed.scheme == "sqlite":
@@ -71,15 +83,20 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
     "oretrace.registry",
+    "oretrace.web",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "oretrace.web.middleware.StaffScopeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -95,6 +112,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "oretrace.web.navigation.navigation",
             ]
         },
     }
@@ -108,18 +126,78 @@ STORAGES = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": str(DATA_DIR / "files")},
     },
+    # Whitenoise serves the app's and the admin's static files straight from the installed
+    # package (WHITENOISE_USE_FINDERS): no collectstatic step, no separate web server.
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # Stored supplier files: readable by the account running oretrace only (see file_modes.py).
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 STATIC_URL = "static/"
-STATIC_ROOT = str(DATA_DIR / "static")
+STATIC_ROOT = os.environ.get("ORETRACE_STATIC_ROOT") or None  # only for collectstatic
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+# Security: always-on headers, and the HTTPS-only ones when ORETRACE_HTTPS=1.
+HTTPS = os.environ.get("ORETRACE_HTTPS") == "1"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = int(os.environ.get("ORETRACE_HSTS_SECONDS", 31536000 if HTTPS else 0))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS and os.environ.get("ORETRACE_HSTS_PRELOAD") == "1"
+if HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    CSRF_TRUSTED_ORIGINS = [
+        o for o in os.environ.get("ORETRACE_CSRF_TRUSTED_ORIGINS", "").split(",") if o
+    ]
+# ``check --deploy`` is clean in both modes, honestly: with ORETRACE_HTTPS=1 every HTTPS
+# setting is on; without it, plain HTTP is a deliberate choice (a laptop, a closed network)
+# and exactly the HTTPS-only warnings are silenced, as ``check --deploy`` reports ("N
+# silenced"). HSTS preloading is a commitment of the whole domain, so it is opt-in.
+SILENCED_SYSTEM_CHECKS: list[str] = []
+if not HTTPS:
+    SILENCED_SYSTEM_CHECKS += [
+        "security.W004",  # SECURE_HSTS_SECONDS
+        "security.W008",  # SECURE_SSL_REDIRECT
+        "security.W012",  # SESSION_COOKIE_SECURE
+        "security.W016",  # CSRF_COOKIE_SECURE
+    ]
+if not SECURE_HSTS_PRELOAD:
+    SILENCED_SYSTEM_CHECKS.append("security.W021")  # ORETRACE_HSTS_PRELOAD=1 to preload
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+
+#: Background work: Django's Tasks API (django-tasks backport), database backend. Our own
+#: ``registry.Job`` rows carry progress, owner, scope and stale-job recovery (ADR 0009).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+#: A running job whose heartbeat is older than this is taken as abandoned by a dead worker.
+ORETRACE_JOB_STALE_SECONDS = int(os.environ.get("ORETRACE_JOB_STALE_SECONDS", 120))
+#: How often a running job writes its heartbeat.
+ORETRACE_JOB_HEARTBEAT_SECONDS = float(os.environ.get("ORETRACE_JOB_HEARTBEAT_SECONDS", 10))
+#: How many times the sweeper requeues an abandoned job before marking it failed.
+ORETRACE_JOB_MAX_ATTEMPTS = int(os.environ.get("ORETRACE_JOB_MAX_ATTEMPTS", 3))
+#: Uploaded files wait for the worker here (inside the data folder, never served).
+ORETRACE_UPLOAD_DIR = Path(os.environ.get("ORETRACE_UPLOAD_DIR", DATA_DIR / "uploads")).resolve()
+#: Largest upload, per file and per batch (bytes).
+ORETRACE_UPLOAD_MAX_FILE_BYTES = int(
+    os.environ.get("ORETRACE_UPLOAD_MAX_FILE_BYTES", 20 * 1024 * 1024)
+)
+ORETRACE_UPLOAD_MAX_BATCH_FILES = int(os.environ.get("ORETRACE_UPLOAD_MAX_BATCH_FILES", 500))
+DATA_UPLOAD_MAX_NUMBER_FILES = ORETRACE_UPLOAD_MAX_BATCH_FILES
 
 #: Limits for files read by ingest (bytes / rows); see oretrace.cmrt.limits.
 ORETRACE_MAX_FILE_BYTES = int(os.environ.get("ORETRACE_MAX_FILE_BYTES", 50 * 1024 * 1024))

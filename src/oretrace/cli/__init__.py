@@ -15,6 +15,8 @@ from oretrace.cli.reports import report, rollup
 from oretrace.cli.review import changes, review
 from oretrace.cli.smelters import smelters
 from oretrace.cli.templates import templates
+from oretrace.cli.web import serve, users
+from oretrace.cli.worker import worker
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -38,3 +40,6 @@ main.add_command(rollup)
 main.add_command(audit)
 main.add_command(correct)
 main.add_command(templates)
+main.add_command(worker)
+main.add_command(serve)
+main.add_command(users)

@@ -112,15 +112,32 @@ def manage(args: tuple[str, ...]) -> None:
 
 @click.command()
 @click.option("--period", type=int, required=True, help="Reporting year, e.g. 2025.")
+@click.option(
+    "--group-company",
+    "group_companies",
+    multiple=True,
+    metavar="CODE",
+    help="Only the suppliers of this group company (code or name); repeat for several. "
+    "Equals the dashboard of an officer of these companies.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
-def status(period: int, as_json: bool) -> None:
+def status(period: int, group_companies: tuple[str, ...], as_json: bool) -> None:
     """Where a reporting period stands: response rate; declarations valid, with findings or
     unreadable; smelter rows identified; smelters conformant or not at period end; the RCOI
     conclusion per metal; suppliers by risk level."""
     open_registry()
+    from oretrace.registry.services.people import StaffAccountError, group_companies_by_code
+    from oretrace.registry.services.scope import StaffScope
     from oretrace.registry.services.status import period_status
 
-    result = period_status(period)
+    scope = None
+    if group_companies:
+        try:
+            ids = frozenset(c.pk for c in group_companies_by_code(group_companies))
+        except StaffAccountError as problem:
+            raise click.ClickException(str(problem)) from problem
+        scope = StaffScope.for_group_companies(ids)
+    result = period_status(period, scope)
     if as_json:
         click.echo(json.dumps(result.as_json(), indent=2))
         return

@@ -1,5 +1,6 @@
 """Registry models, one module per concept; import them from here."""
 
+from oretrace.registry.models.actions import CorrectiveAction
 from oretrace.registry.models.audit import AuditChainHead, AuditEntry
 from oretrace.registry.models.corrections import Correction
 from oretrace.registry.models.declarations import (
@@ -9,12 +10,14 @@ from oretrace.registry.models.declarations import (
     Finding,
     StoredFile,
 )
+from oretrace.registry.models.jobs import Job
 from oretrace.registry.models.organisation import (
     BusinessUnit,
     GroupCompany,
     ProductCategory,
     ReportingPeriod,
 )
+from oretrace.registry.models.people import StaffRole
 from oretrace.registry.models.reference import (
     LearnedAlias,
     ReferenceName,
@@ -41,11 +44,13 @@ __all__ = [
     "BusinessUnit",
     "Contact",
     "Correction",
+    "CorrectiveAction",
     "Declaration",
     "DeclarationProduct",
     "DeclarationSmelter",
     "Finding",
     "GroupCompany",
+    "Job",
     "LearnedAlias",
     "OrganisationProfile",
     "Part",
@@ -58,6 +63,7 @@ __all__ = [
     "ReportingPeriod",
     "ReviewDecision",
     "SmelterStatus",
+    "StaffRole",
     "StoredFile",
     "Supplier",
     "SupplierRelationship",

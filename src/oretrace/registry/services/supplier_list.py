@@ -1,0 +1,123 @@
+"""The supplier list: suppliers in scope with their response for a period, filtered the way
+the dashboard's figures count (response states from ``counted_declarations``, risk, red
+flags and metals from ``scoped_assessment``), in a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from oretrace.assessment.overview import PeriodAssessment
+from oretrace.registry.models import (
+    CorrectiveAction,
+    Declaration,
+    ReportingPeriod,
+    Supplier,
+    SupplierRelationship,
+)
+from oretrace.registry.services.scope import StaffScope, suppliers_for
+from oretrace.registry.services.status import counted_declarations
+
+#: ``response`` filter values: surveyed (what status counts as surveyed), responded, none
+#: (surveyed, nothing received), and the state of a counted declaration.
+RESPONSE_STATES = ("surveyed", "responded", "none", "valid", "findings", "unreadable")
+
+
+@dataclass(frozen=True, slots=True)
+class SupplierFilters:
+    search: str = ""
+    group_company: int | None = None
+    risk: str = ""
+    red_flag: str = ""
+    response: str = ""
+    metal: str = ""
+
+
+def supplier_table(
+    scope: StaffScope,
+    period: ReportingPeriod,
+    filters: SupplierFilters,
+    assessment: PeriodAssessment | None = None,
+) -> QuerySet[Supplier]:
+    """Suppliers in scope, annotated with their newest counted declaration for ``period``
+    (``declaration_id``, ``declaration_status``) and ``open_actions``; group companies
+    prefetched. Risk, red-flag and metal filters need ``assessment``."""
+    counted = counted_declarations(period, scope)
+    newest = counted.filter(supplier_id=OuterRef("pk")).order_by(
+        "-is_current", "-ingested_at", "-id"
+    )
+    open_actions = (
+        CorrectiveAction.objects.filter(supplier_id=OuterRef("pk"), closed_at=None)
+        .values("supplier_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    rows = suppliers_for(scope).annotate(
+        declaration_id=Subquery(newest.values("id")[:1]),
+        declaration_status=Subquery(newest.values("status")[:1]),
+        open_actions=Coalesce(Subquery(open_actions, output_field=IntegerField()), 0),
+    )
+    rows = rows.prefetch_related(
+        Prefetch(
+            "relationships",
+            queryset=SupplierRelationship.objects.select_related("group_company").order_by(
+                "group_company__name"
+            ),
+        )
+    )
+    return _filtered(rows, counted, filters, assessment)
+
+
+def _filtered(
+    rows: QuerySet[Supplier],
+    counted: QuerySet[Declaration],
+    filters: SupplierFilters,
+    assessment: PeriodAssessment | None,
+) -> QuerySet[Supplier]:
+    if filters.search:
+        term = filters.search.strip()
+        rows = rows.filter(
+            Q(name__icontains=term)
+            | Q(unique_id__icontains=term)
+            | Q(relationships__vendor_code__iexact=term)
+        ).distinct()
+    if filters.group_company is not None:
+        rows = rows.filter(
+            pk__in=SupplierRelationship.objects.filter(
+                group_company_id=filters.group_company
+            ).values("supplier_id")
+        )
+    responded = counted.values("supplier_id")
+    if filters.response == "surveyed":
+        rows = rows.filter(Q(unverified=False) | Q(pk__in=responded))
+    elif filters.response == "responded":
+        rows = rows.filter(pk__in=responded)
+    elif filters.response == "none":
+        rows = rows.filter(unverified=False).exclude(pk__in=responded)
+    elif filters.response in ("valid", "findings", "unreadable"):
+        rows = rows.filter(pk__in=counted.filter(status=filters.response).values("supplier_id"))
+    if assessment is not None:
+        rows = _by_assessment(rows, filters, assessment)
+    return rows
+
+
+def _by_assessment(
+    rows: QuerySet[Supplier], filters: SupplierFilters, assessment: PeriodAssessment
+) -> QuerySet[Supplier]:
+    if filters.risk:
+        levels = assessment.suppliers.items()
+        rows = rows.filter(pk__in=[int(k) for k, r in levels if r.level.value == filters.risk])
+    if filters.red_flag:
+        rows = rows.filter(
+            pk__in=[
+                int(k)
+                for k, r in assessment.suppliers.items()
+                if any(f.code == filters.red_flag for f in r.flags)
+            ]
+        )
+    if filters.metal:
+        result = assessment.rcoi.get(filters.metal)
+        rows = rows.filter(pk__in=[int(k) for k in (result.users if result else ())])
+    return rows

@@ -1,0 +1,10 @@
+"""The WSGI application ``oretrace serve`` runs (gunicorn), for other WSGI servers too."""
+
+from __future__ import annotations
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oretrace.settings")
+application = get_wsgi_application()
