@@ -11,19 +11,19 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from oretrace.cli import main
 from oretrace.registry.models import (
-    AuditEntry,
     CorrectiveAction,
     Declaration,
     Finding,
     StoredFile,
 )
+from oretrace.registry.services.audit import record
 from oretrace.registry.services.scope import StaffScope
 from oretrace.registry.services.status import period_status
 from tests.web.world import YEAR, World, supplier_in
@@ -146,7 +146,8 @@ def _more_rows(world: World, count: int) -> None:
             company_name=supplier.name,
             template="CMRT",
         )
-        AuditEntry.objects.create(actor="test", action="test.row")
+        with transaction.atomic():
+            record("test", "test.row")
 
 
 @pytest.mark.parametrize("name", ["suppliers", "declarations", "audit-log", "suppliers-export-csv"])
