@@ -12,6 +12,6 @@ def open_registry(migrate: bool = True) -> None:
 
     django.setup()
     if migrate:
-        from django.core.management import call_command
+        from oretrace.registry.services.schema import migrate_once
 
-        call_command("migrate", verbosity=0, interactive=False)
+        migrate_once()

@@ -22,6 +22,7 @@ from oretrace.registry.models.reference import (
     ReviewDecision,
     SmelterStatus,
 )
+from oretrace.registry.models.rejections import RejectedFile
 from oretrace.registry.models.settings import OrganisationProfile
 from oretrace.registry.models.supply_chain import (
     BomLine,
@@ -52,6 +53,7 @@ __all__ = [
     "ReferenceName",
     "ReferenceSmelter",
     "ReferenceSnapshot",
+    "RejectedFile",
     "ReportingPeriod",
     "ReviewDecision",
     "SmelterStatus",
