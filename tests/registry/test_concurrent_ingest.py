@@ -15,6 +15,7 @@ import json
 import os
 import random
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -150,6 +151,9 @@ def test_several_ingests_at_once_equal_one_sequential_run(tmp_path: Path) -> Non
     with _database(tmp_path, "sequential") as env:
         _run(env, [everything])
         expected = _dump(env)
+        if "ORETRACE_DATABASE_URL" not in env:  # the WAL pragma still applies with IMMEDIATE
+            with sqlite3.connect(Path(env["ORETRACE_DATA_DIR"], "oretrace.sqlite3")) as db:
+                assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
     assert expected["declarations_total"] == len(files)
     assert len(expected["suppliers"]) == 8
 
