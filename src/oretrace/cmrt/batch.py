@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 from pathlib import Path
+from typing import Any, TypeVar
 
 from oretrace.cmrt.check import FileCheck, check_path
 from oretrace.cmrt.limits import DEFAULT_LIMITS, Limits
@@ -21,6 +22,8 @@ WORKBOOK_SUFFIXES = {".xls", ".xlsx", ".xlsm", ".xlsb", ".xlt", ".xltx", ".xltm"
 PARALLEL_FROM = 8
 #: prctl(2) option: the signal a process gets when its parent dies (Linux).
 _PR_SET_PDEATHSIG = 1
+
+T = TypeVar("T")
 
 
 def collect_files(paths: Iterable[Path]) -> list[Path]:
@@ -70,22 +73,59 @@ def check_files(
     :func:`oretrace.cmrt.safe_open.resolve_roots`); links out of them are refused. None:
     links are followed anywhere (the caller named the files itself).
     """
+    return map_checked(files, _unchanged, password, workers, on_done, roots, limits)
+
+
+def map_checked(
+    files: list[Path],
+    then: Callable[[FileCheck], T],
+    password: str | None = None,
+    workers: int | None = None,
+    on_done: Callable[[T], None] | None = None,
+    roots: tuple[str, ...] | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> Iterator[T]:
+    """Check every file and pass the result to ``then`` in the same worker process; yield
+    what ``then`` returns, in the order given.
+
+    ``then`` is handed to each worker once, when it starts (inherited, not pickled, where
+    processes fork), so it may hold heavy state built once in the parent — a smelter
+    reference, say — and use it for every file that worker reads.
+    """
     workers = workers or min(len(files), os.cpu_count() or 1)
     run = partial(_check_one, password=password, roots=roots, limits=limits)
     if workers <= 1 or len(files) < PARALLEL_FROM:
-        results: Iterable[FileCheck] = map(run, files)
-        for result in results:
+        for path in files:
+            result = then(run(path))
             if on_done:
                 on_done(result)
             yield result
         return
     with ProcessPoolExecutor(
-        max_workers=workers, initializer=die_with_parent, initargs=(os.getpid(),)
+        max_workers=workers, initializer=_start_worker, initargs=(os.getpid(), then)
     ) as pool:
-        for result in pool.map(run, files, chunksize=4):
+        for result in pool.map(partial(_check_in_worker, run=run), files, chunksize=4):
             if on_done:
                 on_done(result)
             yield result
+
+
+def _unchanged(result: FileCheck) -> FileCheck:
+    return result
+
+
+#: What a worker process does with each result (installed by :func:`_start_worker`).
+_then: Callable[[FileCheck], Any] = _unchanged
+
+
+def _start_worker(parent: int, then: Callable[[FileCheck], Any]) -> None:
+    global _then
+    die_with_parent(parent)
+    _then = then
+
+
+def _check_in_worker(path: Path, run: Callable[[Path], FileCheck]) -> Any:
+    return _then(run(path))
 
 
 def _check_one(

@@ -24,7 +24,7 @@ from django.conf import settings
 from django.db import transaction
 
 from oretrace.cmrt.answers import SCOPES, SCOPES_2X
-from oretrace.cmrt.batch import check_files, collect_files
+from oretrace.cmrt.batch import collect_files, map_checked
 from oretrace.cmrt.check import FileCheck
 from oretrace.cmrt.errors import ErrorCode, WorkbookError
 from oretrace.cmrt.findings import Severity
@@ -48,7 +48,7 @@ from oretrace.registry.services.audit import record
 from oretrace.registry.services.files import store_file, sweep_partial_files
 from oretrace.registry.services.locking import retried, serialise
 from oretrace.registry.services.reference import identifier
-from oretrace.registry.services.suppliers import find_or_create_supplier
+from oretrace.registry.services.suppliers import find_or_create_supplier, supplier_lock_keys
 from oretrace.smelters import Identification, Identifier, SmelterQuery, query_from_row
 
 _PRODUCT_SCOPES = {SCOPES[1], SCOPES_2X[3]}
@@ -100,6 +100,12 @@ class IngestSummary:
         self.decisions.update(other.decisions)
 
 
+#: Files written per transaction: their rows go in with one bulk insert per table.
+BATCH_FILES = 16
+#: ... or fewer, when their smelter rows reach this many.
+BATCH_ROWS = 2000
+
+
 def ingest(
     paths: Iterable[Path],
     year: int,
@@ -108,7 +114,12 @@ def ingest(
     workers: int | None = None,
     on_file: Callable[[FileCheck], None] | None = None,
 ) -> IngestSummary:
-    """Check and store every workbook under ``paths`` for reporting period ``year``."""
+    """Check and store every workbook under ``paths`` for reporting period ``year``.
+
+    Reading, checking and identifying run in worker processes on every core (the smelter
+    reference is built once, here, and handed to each worker); this process writes, a batch
+    of files per transaction, so a database has one writer per ingest.
+    """
     started = time.perf_counter()
     paths = list(paths)
     sweep_partial_files()
@@ -117,33 +128,83 @@ def ingest(
     limits = Limits(max_file_bytes=settings.ORETRACE_MAX_FILE_BYTES)
     files = collect_files(paths)
     summary = IngestSummary(period=year, files=len(files))
-    recorder = _Recorder(period, identifier(), actor, summary, roots, limits)
+    identify = _Identify(identifier())  # loads the shipped reference on first use
+    recorder = _Recorder(period, actor, summary, roots, limits)
     fresh = recorder.skip_known(files, on_file)
-    for result in check_files(fresh, password, workers, on_file, roots=roots, limits=limits):
-        recorder.record(result)
+    done = (lambda c: on_file(c.result)) if on_file else None
+    batch: list[_Checked] = []
+    for checked in map_checked(fresh, identify, password, workers, done, roots, limits):
+        batch.append(checked)
+        if len(batch) >= BATCH_FILES or sum(len(c.identified) for c in batch) >= BATCH_ROWS:
+            recorder.record(batch)
+            batch = []
+    recorder.record(batch)
     summary.seconds = time.perf_counter() - started
     record(actor, "ingest.finished", None, **summary.as_json())
     return summary
 
 
 @dataclass(slots=True)
-class _Stored:
-    stored: StoredFile
-    declaration: Declaration | None  # None: these bytes were already a declaration
-    tally: IngestSummary
+class _Checked:
+    """A file as a worker leaves it: checked, and its smelter rows identified."""
+
+    result: FileCheck
+    identified: list[Identification]
+
+
+class _Identify:
+    """Identify a checked file's smelter rows (in a worker, with the reference built once).
+
+    Suppliers repeat the same smelter rows thousands of times: answers are kept per process
+    by the row as written.
+    """
+
+    def __init__(self, ident: Identifier) -> None:
+        self.ident = ident
+        self.known: dict[SmelterQuery, Identification] = {}
+
+    def __call__(self, result: FileCheck) -> _Checked:
+        if result.declaration is None or result.error is not None:
+            return _Checked(result, [])
+        return _Checked(result, [self._one(_query(r)) for r in result.declaration.smelters])
+
+    def _one(self, query: SmelterQuery) -> Identification:
+        try:
+            found = self.known.get(query)
+        except TypeError:  # a cell value that cannot be a key
+            return self.ident.identify(query)
+        if found is None:
+            found = self.known[query] = self.ident.identify(query)
+        return found
+
+
+@dataclass(slots=True)
+class _Ready:
+    """A file whose bytes were read again and match what the worker checked."""
+
+    checked: _Checked
+    data: bytes
+    path: Path
+    sha256: str
+
+
+@dataclass(slots=True)
+class _Written:
+    declarations: list[tuple[_Ready, Declaration]] = field(default_factory=list)
+    already_known: int = 0
+    tally: IngestSummary = field(default_factory=lambda: IngestSummary(period=0))
 
 
 class _Recorder:
     def __init__(
         self,
         period: ReportingPeriod,
-        ident: Identifier,
         actor: str,
         summary: IngestSummary,
         roots: tuple[str, ...],
         limits: Limits,
     ) -> None:
-        self.period, self.ident, self.actor, self.summary = period, ident, actor, summary
+        self.period, self.actor, self.summary = period, actor, summary
         self.roots, self.limits = roots, limits
         self.smelter_pks: dict[str, int] = dict(
             ReferenceSmelter.objects.values_list("smelter_id", "pk")
@@ -185,56 +246,73 @@ class _Recorder:
                 on_file(FileCheck(str(path), sha256=digest))
         return fresh
 
-    def record(self, result: FileCheck) -> None:
+    def record(self, batch: list[_Checked]) -> None:
+        """Store a batch of checked files in one transaction; record those unreadable."""
+        ready: list[_Ready] = []
+        for checked in batch:
+            item = self._reread(checked)
+            if item is not None:
+                ready.append(item)
+        if not ready:
+            return
+        written = retried(lambda: self._write(ready))
+        self.summary.already_known += written.already_known
+        self.summary.new += len(written.declarations)
+        self.summary.add(written.tally)
+
+    def _reread(self, checked: _Checked) -> _Ready | None:
+        """The bytes to store: read again, and the same as the worker checked."""
+        result = checked.result
         path = Path(result.file)
         if result.sha256 is None:  # never read: there are no bytes to keep
             self._reject(path, result.error or _unreadable("The file could not be read."))
-            return
+            return None
         try:
             data = read_file(path, self.roots, self.limits.max_file_bytes)
         except WorkbookError as exc:
             self._reject(path, exc)
-            return
+            return None
         if hashlib.sha256(data).hexdigest() != result.sha256:
             self._reject(path, _unreadable("The file changed while it was read; ingest it again."))
-            return
-        identified = self._identify(result)
-        outcome = retried(lambda: self._store(result, data, identified))
-        if outcome.declaration is None:
-            self.summary.already_known += 1
-            return
-        declaration, stored = outcome.declaration, outcome.stored
-        self.summary.add(outcome.tally)
-        self.summary.new += 1
-        record(
-            self.actor,
-            "declaration.ingested",
-            declaration,
-            file=result.file,
-            sha256=stored.sha256,
-            status=declaration.status,
-        )
+            return None
+        return _Ready(checked, data, path, result.sha256)
 
-    def _identify(self, result: FileCheck) -> list[Identification]:
-        """Identify the smelter rows before the transaction, so it holds the lock briefly."""
-        if result.declaration is None or result.error is not None:
-            return []
-        return list(self.ident.identify_many(_query(r) for r in result.declaration.smelters))
-
-    def _store(self, result: FileCheck, data: bytes, identified: list[Identification]) -> _Stored:
-        """One file in one transaction: the stored bytes, the declaration and all its rows."""
-        path = Path(result.file)
-        tally = IngestSummary(period=self.summary.period)
+    def _write(self, ready: list[_Ready]) -> _Written:
+        """Several files in one transaction: their stored bytes, declarations and all their
+        rows (one bulk insert per table), revisions renumbered once per supplier and scope,
+        one audit entry per declaration."""
+        written = _Written(tally=IngestSummary(period=self.summary.period))
+        children = _Children()
         with transaction.atomic():
-            serialise(f"file:{result.sha256}")
-            stored, _ = store_file(data, path.name)
-            existing = Declaration.objects.filter(period=self.period, stored_file=stored).first()
-            if existing is not None:
-                self._resolve(path, existing)
-                return _Stored(stored, None, tally)
-            declaration = self._declaration(result, stored, identified, tally)
-            self._resolve(path, declaration)
-        return _Stored(stored, declaration, tally)
+            serialise(*(f"file:{item.sha256}" for item in ready), *_supplier_keys(ready))
+            taken: set[str] = set()
+            for item in ready:
+                stored, _ = store_file(item.data, item.path.name)
+                existing = Declaration.objects.filter(
+                    period=self.period, stored_file=stored
+                ).first()
+                if existing is not None or item.sha256 in taken:
+                    written.already_known += 1
+                    if existing is not None:
+                        self._resolve(item.path, existing)
+                    continue
+                taken.add(item.sha256)
+                declaration = self._declaration(item.checked, stored, children, written.tally)
+                self._resolve(item.path, declaration)
+                written.declarations.append((item, declaration))
+            children.insert()
+            for supplier, scope_key, added in children.revision_groups():
+                written.tally.superseded += _renumber(self.period, supplier, scope_key, added)
+            for item, declaration in written.declarations:
+                record(
+                    self.actor,
+                    "declaration.ingested",
+                    declaration,
+                    file=item.checked.result.file,
+                    sha256=item.sha256,
+                    status=declaration.status,
+                )
+        return written
 
     def _reject(self, path: Path, error: WorkbookError) -> None:
         """Record a file that could not be read; nothing of it is stored."""
@@ -272,11 +350,12 @@ class _Recorder:
 
     def _declaration(
         self,
-        result: FileCheck,
+        checked: _Checked,
         stored: StoredFile,
-        identified: list[Identification],
+        children: _Children,
         tally: IngestSummary,
     ) -> Declaration:
+        result = checked.result
         base = {"period": self.period, "stored_file": stored, "source_path": result.file[:1000]}
         if result.error is not None or result.declaration is None:
             tally.unreadable += 1
@@ -311,22 +390,22 @@ class _Recorder:
             company_answers=_company_answers(read),
             content=_content(read),
         )
-        self._children(declaration, result, identified, tally, supplier_created=created)
+        self._children(declaration, checked, children, tally, supplier_created=created)
         if supplier is not None:
-            tally.superseded += apply_revisions(self.period, supplier, scope_key)
+            children.revised(supplier, scope_key)
         return declaration
 
     def _children(
         self,
         declaration: Declaration,
-        result: FileCheck,
-        identified: list[Identification],
+        checked: _Checked,
+        children: _Children,
         tally: IngestSummary,
         supplier_created: bool,
     ) -> None:
-        read = result.declaration
+        read = checked.result.declaration
         assert read is not None
-        findings = [
+        children.findings += [
             Finding(
                 declaration=declaration,
                 code=f.code,
@@ -334,10 +413,10 @@ class _Recorder:
                 cell=f.cell or "",
                 message=f.message,
             )
-            for f in result.findings
+            for f in checked.result.findings
         ]
         if supplier_created:
-            findings.append(
+            children.findings.append(
                 Finding(
                     declaration=declaration,
                     code="supplier_created",
@@ -347,22 +426,19 @@ class _Recorder:
                     "created and flagged unverified.",
                 )
             )
-        Finding.objects.bulk_create(findings)
-        DeclarationProduct.objects.bulk_create(
-            [
-                DeclarationProduct(
-                    declaration=declaration,
-                    row=p.row,
-                    number=(p.get("number") or "")[:255],
-                    name=(p.get("name") or "")[:500],
-                )
-                for p in read.products
-            ]
-        )
-        rows = read.smelters
-        DeclarationSmelter.objects.bulk_create(
-            [self._smelter(declaration, r, i, tally) for r, i in zip(rows, identified, strict=True)]
-        )
+        children.products += [
+            DeclarationProduct(
+                declaration=declaration,
+                row=p.row,
+                number=(p.get("number") or "")[:255],
+                name=(p.get("name") or "")[:500],
+            )
+            for p in read.products
+        ]
+        children.smelters += [
+            self._smelter(declaration, r, i, tally)
+            for r, i in zip(read.smelters, checked.identified, strict=True)
+        ]
 
     def _smelter(
         self,
@@ -401,12 +477,55 @@ def _query(row: SmelterRow) -> SmelterQuery:
     )
 
 
+class _Children:
+    """The rows of a batch's declarations, inserted together, and the revision groups."""
+
+    def __init__(self) -> None:
+        self.findings: list[Finding] = []
+        self.products: list[DeclarationProduct] = []
+        self.smelters: list[DeclarationSmelter] = []
+        self.groups: Counter[tuple[int, str]] = Counter()
+        self.suppliers: dict[int, Supplier] = {}
+
+    def revised(self, supplier: Supplier, scope_key: str) -> None:
+        self.groups[supplier.pk, scope_key] += 1
+        self.suppliers[supplier.pk] = supplier
+
+    def revision_groups(self) -> list[tuple[Supplier, str, int]]:
+        """Sorted by supplier, so two writers lock supplier rows in the same order."""
+        return [(self.suppliers[pk], key, n) for (pk, key), n in sorted(self.groups.items())]
+
+    def insert(self) -> None:
+        Finding.objects.bulk_create(self.findings, batch_size=1000)
+        DeclarationProduct.objects.bulk_create(self.products, batch_size=1000)
+        DeclarationSmelter.objects.bulk_create(self.smelters, batch_size=500)
+
+
+def _supplier_keys(ready: list[_Ready]) -> list[str]:
+    """The supplier lock keys a batch may need, taken up front with its files' keys."""
+    keys: list[str] = []
+    for item in ready:
+        read = item.checked.result.declaration
+        if read is None or item.checked.result.error is not None:
+            continue
+        keys += supplier_lock_keys(
+            read.company_value("company_name"), read.company_value("unique_id")
+        )
+    return keys
+
+
 def apply_revisions(period: ReportingPeriod, supplier: Supplier, scope_key: str) -> int:
     """Number the revisions of one supplier and scope; the newest is current, others kept.
 
     The supplier's row is locked first (PostgreSQL), so two ingests adding revisions of the
     same supplier at once number them one after the other, each seeing the other's.
+    Returns 1 when the newest revision supersedes another.
     """
+    return 1 if _renumber(period, supplier, scope_key, added=1) else 0
+
+
+def _renumber(period: ReportingPeriod, supplier: Supplier, scope_key: str, added: int) -> int:
+    """Renumber; how many of the ``added`` newest-arrived revisions superseded another."""
     with transaction.atomic():
         Supplier.objects.select_for_update(no_key=True).filter(pk=supplier.pk).first()
         revisions = list(
@@ -422,7 +541,7 @@ def apply_revisions(period: ReportingPeriod, supplier: Supplier, scope_key: str)
             item.is_current = number == len(revisions)
             previous = item
         Declaration.objects.bulk_update(revisions, ["revision_number", "supersedes", "is_current"])
-    return 1 if len(revisions) > 1 else 0
+    return min(added, len(revisions) - 1)
 
 
 def _scope(read: ReadDeclaration) -> tuple[str, str]:

@@ -26,6 +26,15 @@ def find_supplier(name: str | None, unique_id: str | None) -> Supplier | None:
     return None
 
 
+def supplier_lock_keys(name: str | None, unique_id: str | None) -> list[str]:
+    """What :func:`find_or_create_supplier` locks for this name and ID (PostgreSQL)."""
+    if not name and not unique_id:
+        return []
+    uid = (unique_id or "").strip()[:100]
+    normalised = normalise_company(name or unique_id or "")
+    return [*([f"supplier-id:{uid}"] if uid else []), f"supplier-name:{normalised}"]
+
+
 def find_or_create_supplier(
     name: str | None, unique_id: str | None
 ) -> tuple[Supplier | None, bool]:
@@ -39,7 +48,7 @@ def find_or_create_supplier(
         return None, False
     uid = (unique_id or "").strip()[:100]
     normalised = normalise_company(name or unique_id or "")
-    serialise(*([f"supplier-id:{uid}"] if uid else []), f"supplier-name:{normalised}")
+    serialise(*supplier_lock_keys(name, unique_id))
     found = find_supplier(name, unique_id)
     if found is not None:
         return found, False
