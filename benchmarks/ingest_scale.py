@@ -2,6 +2,9 @@
 
     .venv/bin/python benchmarks/ingest_scale.py [--suppliers 4100] [--workers 2] [--keep DIR]
 
+With ``--keep DIR`` the generated files are kept, and a later run with the same DIR reuses
+them (into a fresh database), so two versions of the code can be compared on the same files.
+
 Generates a group (``oretrace.synthetic``; 4,100 responding suppliers, the size of a large
 electronics group), imports its suppliers, then times ``oretrace ingest`` of every
 declaration. In the same run it measures the baseline — python-calamine alone opening every
@@ -16,6 +19,7 @@ import argparse
 import io
 import os
 import resource
+import shutil
 import statistics
 import sys
 import tempfile
@@ -84,12 +88,16 @@ def main() -> int:
     spec = GroupSpec(
         suppliers=args.suppliers, group_companies=59, parts=20000, products=500, rates=rates
     )
-    group = generate(work / "group", spec)
-    files = group.declarations
-    print(
-        f"generated {len(files)} declaration files in {time.perf_counter() - started:.0f} s "
-        f"({work / 'group'})"
-    )
+    if args.keep and (work / "group" / "declarations").is_dir():  # reuse, into a fresh db
+        shutil.rmtree(work / "data", ignore_errors=True)
+        files = sorted(p for p in (work / "group" / "declarations").rglob("*") if p.is_file())
+        print(f"reusing {len(files)} declaration files in {work / 'group'}")
+    else:
+        files = generate(work / "group", spec).declarations
+        print(
+            f"generated {len(files)} declaration files in {time.perf_counter() - started:.0f} s "
+            f"({work / 'group'})"
+        )
 
     from oretrace.cli.database import open_registry
 

@@ -43,21 +43,10 @@ def _secret_key() -> str:
 def database_from_url(url: str | None) -> dict[str, Any]:
     """Django DATABASES['default'] from a URL (postgres://, postgresql://, sqlite:///path)."""
     if not url:
-        return {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": str(DATA_DIR / "oretrace.sqlite3"),
-            # IMMEDIATE: a transaction takes the write lock when it begins, so two writers
-            # (web, workers, CLI) queue on the busy timeout instead of failing at once with
-            # "database is locked" when a reading transaction tries to write.
-            "OPTIONS": {
-                "timeout": 30,
-                "init_command": "PRAGMA journal_mode=WAL;",
-                "transaction_mode": "IMMEDIATE",
-            },
-        }
+        return _sqlite(str(DATA_DIR / "oretrace.sqlite3"))
     parsed = urlparse(url)
     if parsed.scheme == "sqlite":
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": unquote(parsed.path) or ":memory:"}
+        return _sqlite(unquote(parsed.path) or ":memory:")
     if parsed.scheme in ("postgres", "postgresql"):
         return {
             "ENGINE": "django.db.backends.postgresql",
@@ -68,6 +57,24 @@ def database_from_url(url: str | None) -> dict[str, Any]:
             "PORT": str(parsed.port or ""),
         }
     raise ValueError(f"unsupported database URL scheme: {parsed.scheme!r}")
+
+
+def _sqlite(name: str) -> dict[str, Any]:
+    """One writer at a time, the others wait (docs/adr/0006-one-writer-per-database.md).
+
+    ``IMMEDIATE`` takes the write lock when a transaction begins, so a transaction never reads
+    and then fails to upgrade to a write ("database is locked" at once, whatever the timeout);
+    ``timeout`` is how long a writer waits for the lock. WAL lets readers go on meanwhile.
+    """
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": name,
+        "OPTIONS": {
+            "timeout": 60,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL;",
+        },
+    }
 
 
 SECRET_KEY = _secret_key()

@@ -111,5 +111,6 @@ def test_word_document_in_a_zip_is_not_a_workbook() -> None:
 
 def test_missing_file_is_reported_not_raised(tmp_path: Path) -> None:
     result = check_path(tmp_path / "gone.xlsx")
-    assert result.error is not None and result.error.code is ErrorCode.CORRUPT
-    assert result.as_json()["error"]["code"] == "corrupt"
+    assert result.error is not None and result.error.code is ErrorCode.UNREADABLE_FILE
+    assert result.as_json()["error"]["code"] == "unreadable_file"
+    assert result.sha256 is None

@@ -14,6 +14,7 @@ from oretrace.cli.terminal import markup_safe
 from oretrace.cmrt.batch import check_files, collect_files
 from oretrace.cmrt.check import FileCheck
 from oretrace.cmrt.findings import Severity
+from oretrace.cmrt.safe_open import resolve_roots
 
 _STYLE = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
@@ -36,7 +37,7 @@ def check(
     if not files:
         raise click.UsageError("No workbook files found in the paths given.")
     err = Console(stderr=True)
-    results = _run(files, password, workers, err)
+    results = _run(files, password, workers, err, resolve_roots(paths))
     if as_json:
         click.echo(json.dumps([r.as_json() for r in results], ensure_ascii=False, indent=2))
     else:
@@ -48,15 +49,19 @@ def check(
 
 
 def _run(
-    files: list[Path], password: str | None, workers: int | None, err: Console
+    files: list[Path],
+    password: str | None,
+    workers: int | None,
+    err: Console,
+    roots: tuple[str, ...],
 ) -> list[FileCheck]:
     if len(files) == 1 or not err.is_terminal:
-        return list(check_files(files, password, workers))
+        return list(check_files(files, password, workers, roots=roots))
     columns = (TextColumn("checking"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, console=err, transient=True) as progress:
         task = progress.add_task("check", total=len(files))
         return list(
-            check_files(files, password, workers, on_done=lambda _r: progress.advance(task))
+            check_files(files, password, workers, lambda _r: progress.advance(task), roots=roots)
         )
 
 

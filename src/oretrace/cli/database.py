@@ -17,6 +17,6 @@ def open_registry(migrate: bool = True) -> None:
 
     private_folder(settings.DATA_DIR)
     if migrate:
-        from django.core.management import call_command
+        from oretrace.registry.services.schema import migrate_once
 
-        call_command("migrate", verbosity=0, interactive=False)
+        migrate_once()

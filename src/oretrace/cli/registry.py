@@ -41,7 +41,11 @@ def ingest(
     Every file is kept byte for byte (once per sha256), checked, its supplier found by unique
     ID or company name (unknown ones are created and flagged), every smelter row identified.
     A newer file from the same supplier and scope supersedes the older one, which is kept.
-    Unreadable files are recorded with their error and never stop the batch.
+    Unreadable files are recorded with their error and never stop the batch. Each file
+    ends as a new declaration, already known (same bytes) or an error with a code: a file
+    that cannot be read at all (permission denied, vanished, not a regular file, a link out
+    of the folders given, over the size limit) is recorded and nothing of it is stored.
+    Several ingests may run at once against one database.
     """
     open_registry()
     from oretrace.cmrt.batch import collect_files
@@ -64,9 +68,11 @@ def ingest(
         click.echo(json.dumps(summary.as_json(), indent=2))
         return
     decisions = ", ".join(f"{n} {k}" for k, n in sorted(summary.decisions.items())) or "none"
+    errors = ", ".join(f"{n} {k}" for k, n in sorted(summary.error_codes.items())) or "none"
     click.echo(
         f"period {period}: {summary.files} files · {summary.new} new declarations · "
-        f"{summary.already_known} already known · {summary.unreadable} unreadable · "
+        f"{summary.already_known} already known · {summary.errors} not readable "
+        f"({errors}) · {summary.unreadable} unreadable workbooks · "
         f"{summary.with_findings} with errors · {summary.suppliers_created} new suppliers "
         f"(flagged) · {summary.smelter_rows} smelter rows ({decisions}) · "
         f"{summary.seconds:.1f} s"

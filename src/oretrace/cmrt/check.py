@@ -10,7 +10,7 @@ from typing import Any
 from oretrace.cmrt.checker import cached_checker_count, run_checker
 from oretrace.cmrt.checks import CheckSettings, check_declaration
 from oretrace.cmrt.container import OpenedFile, load_calamine, open_bytes
-from oretrace.cmrt.errors import ErrorCode, WorkbookError
+from oretrace.cmrt.errors import WorkbookError
 from oretrace.cmrt.export import file_check_json
 from oretrace.cmrt.findings import Finding, finding
 from oretrace.cmrt.formulas import cells_without_formula
@@ -21,6 +21,7 @@ from oretrace.cmrt.model import Declaration
 from oretrace.cmrt.reader import read_declaration
 from oretrace.cmrt.rule_catalog import catalogue_for
 from oretrace.cmrt.template_rules import run_rules
+from oretrace.cmrt.safe_open import read_file
 from oretrace.cmrt.workbook import Workbook
 
 
@@ -50,22 +51,17 @@ def check_path(
     password: str | None = None,
     limits: Limits = DEFAULT_LIMITS,
     settings: CheckSettings | None = None,
+    roots: tuple[str, ...] | None = None,
 ) -> FileCheck:
-    """Check a file on disk. Never raises for bad input: errors land in ``FileCheck.error``."""
+    """Check a file on disk. Never raises for bad input: errors land in ``FileCheck.error``.
+
+    The file is read with :func:`oretrace.cmrt.safe_open.read_file` (regular files only; links
+    must stay inside ``roots``). When it cannot be read at all, ``sha256`` stays None.
+    """
     try:
-        size = path.stat().st_size
-        if size > limits.max_file_bytes:
-            raise WorkbookError(
-                ErrorCode.TOO_LARGE,
-                f"The file is {size:,} bytes; the limit is {limits.max_file_bytes:,}.",
-            )
-        data = path.read_bytes()
+        data = read_file(path, roots, limits.max_file_bytes)
     except WorkbookError as exc:
         return FileCheck(str(path), error=exc)
-    except OSError as exc:
-        return FileCheck(
-            str(path), error=WorkbookError(ErrorCode.CORRUPT, f"Cannot read file: {exc}")
-        )
     return check_bytes(data, str(path), password, limits, settings)
 
 

@@ -11,6 +11,11 @@ class ErrorCode(StrEnum):
     ENCRYPTED = "encrypted"
     TOO_LARGE = "too_large"
     NOT_A_TEMPLATE = "not_a_template"
+    #: The file could not be opened or read at all: permission denied, vanished, a dangling
+    #: symbolic link, not a regular file (FIFO, device, socket, folder that cannot be listed).
+    UNREADABLE_FILE = "unreadable_file"
+    #: A symbolic link inside a folder given that points out of the folders given.
+    OUTSIDE_FOLDER = "outside_folder"
 
 
 class WorkbookError(Exception):

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("registry", "0003_audit_chain"),
+        ("registry", "0004_ingest_accounting"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -26,6 +26,7 @@ from oretrace.registry.models.reference import (
     ReviewDecision,
     SmelterStatus,
 )
+from oretrace.registry.models.rejections import RejectedFile
 from oretrace.registry.models.settings import OrganisationProfile
 from oretrace.registry.models.supply_chain import (
     BomLine,
@@ -60,6 +61,7 @@ __all__ = [
     "ReferenceName",
     "ReferenceSmelter",
     "ReferenceSnapshot",
+    "RejectedFile",
     "ReportingPeriod",
     "ReviewDecision",
     "SmelterStatus",

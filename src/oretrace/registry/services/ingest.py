@@ -2,13 +2,17 @@
 
 The same file twice is one declaration (sha256); a newer file from the same supplier and
 scope supersedes the older, which is kept. A bad file is recorded with its error and never
-stops the batch.
+stops the batch. Every file given ends as exactly one of: a new declaration, already known
+(same bytes), or a :class:`RejectedFile` with a code (it could not be read at all, so nothing
+was stored). Each file is stored in one transaction, retried when it loses a race with
+another ingest running at once (docs/adr/0006-one-writer-per-database.md).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -16,29 +20,35 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 
 from oretrace.cmrt.answers import SCOPES, SCOPES_2X
-from oretrace.cmrt.batch import check_files, collect_files
+from oretrace.cmrt.batch import collect_files, map_checked
 from oretrace.cmrt.check import FileCheck
+from oretrace.cmrt.errors import ErrorCode, WorkbookError
 from oretrace.cmrt.findings import Severity
+from oretrace.cmrt.limits import Limits
 from oretrace.cmrt.model import Declaration as ReadDeclaration
 from oretrace.cmrt.model import SmelterRow
 from oretrace.cmrt.normalise import canonical_metal
+from oretrace.cmrt.safe_open import read_file, resolve_roots
 from oretrace.registry.models import (
     Declaration,
     DeclarationProduct,
     DeclarationSmelter,
     Finding,
     ReferenceSmelter,
+    RejectedFile,
     ReportingPeriod,
     StoredFile,
     Supplier,
 )
 from oretrace.registry.services.audit import record
-from oretrace.registry.services.files import store_file
+from oretrace.registry.services.files import store_file, sweep_partial_files
+from oretrace.registry.services.locking import retried, serialise
 from oretrace.registry.services.reference import identifier
-from oretrace.registry.services.suppliers import find_or_create_supplier
+from oretrace.registry.services.suppliers import find_or_create_supplier, supplier_lock_keys
 from oretrace.smelters import Identification, Identifier, SmelterQuery, query_from_row
 
 _PRODUCT_SCOPES = {SCOPES[1], SCOPES_2X[3]}
@@ -47,10 +57,14 @@ _USER_SCOPES = {SCOPES[2], SCOPES_2X[1], SCOPES_2X[2]}
 
 @dataclass(slots=True)
 class IngestSummary:
+    """What one ingest did. ``files == new + already_known + errors`` always holds."""
+
     period: int
     files: int = 0
     new: int = 0
     already_known: int = 0
+    errors: int = 0
+    error_codes: Counter[str] = field(default_factory=Counter)
     unreadable: int = 0
     with_findings: int = 0
     suppliers_created: int = 0
@@ -65,6 +79,8 @@ class IngestSummary:
             "files": self.files,
             "new": self.new,
             "already_known": self.already_known,
+            "errors": self.errors,
+            "error_codes": dict(self.error_codes),
             "unreadable": self.unreadable,
             "with_findings": self.with_findings,
             "suppliers_created": self.suppliers_created,
@@ -73,6 +89,21 @@ class IngestSummary:
             "identification": dict(self.decisions),
             "seconds": round(self.seconds, 2),
         }
+
+    def add(self, other: IngestSummary) -> None:
+        """Count one stored file's figures (kept apart until its transaction committed)."""
+        self.unreadable += other.unreadable
+        self.with_findings += other.with_findings
+        self.suppliers_created += other.suppliers_created
+        self.superseded += other.superseded
+        self.smelter_rows += other.smelter_rows
+        self.decisions.update(other.decisions)
+
+
+#: Files written per transaction: their rows go in with one bulk insert per table.
+BATCH_FILES = 16
+#: ... or fewer, when their smelter rows reach this many.
+BATCH_ROWS = 2000
 
 
 def ingest(
@@ -83,72 +114,251 @@ def ingest(
     workers: int | None = None,
     on_file: Callable[[FileCheck], None] | None = None,
 ) -> IngestSummary:
-    """Check and store every workbook under ``paths`` for reporting period ``year``."""
+    """Check and store every workbook under ``paths`` for reporting period ``year``.
+
+    Reading, checking and identifying run in worker processes on every core (the smelter
+    reference is built once, here, and handed to each worker); this process writes, a batch
+    of files per transaction, so a database has one writer per ingest.
+    """
     started = time.perf_counter()
+    paths = list(paths)
+    sweep_partial_files()
     period = ReportingPeriod.for_year(year)
+    roots = resolve_roots(paths)
+    limits = Limits(max_file_bytes=settings.ORETRACE_MAX_FILE_BYTES)
     files = collect_files(paths)
     summary = IngestSummary(period=year, files=len(files))
-    fresh = _not_yet_ingested(files, period)
-    summary.already_known = len(files) - len(fresh)
-    recorder = _Recorder(period, identifier(), actor, summary)
-    for result in check_files(fresh, password, workers, on_done=on_file):
-        recorder.record(result)
+    identify = _Identify(identifier())  # loads the shipped reference on first use
+    recorder = _Recorder(period, actor, summary, roots, limits)
+    fresh = recorder.skip_known(files, on_file)
+    done = (lambda c: on_file(c.result)) if on_file else None
+    batch: list[_Checked] = []
+    for checked in map_checked(fresh, identify, password, workers, done, roots, limits):
+        batch.append(checked)
+        if len(batch) >= BATCH_FILES or sum(len(c.identified) for c in batch) >= BATCH_ROWS:
+            recorder.record(batch)
+            batch = []
+    recorder.record(batch)
     summary.seconds = time.perf_counter() - started
     record(actor, "ingest.finished", None, **summary.as_json())
     return summary
 
 
-def _not_yet_ingested(files: list[Path], period: ReportingPeriod) -> list[Path]:
-    """Skip files whose bytes this period already holds, without reading them as workbooks."""
-    known = set(
-        StoredFile.objects.filter(declarations__period=period).values_list("sha256", flat=True)
-    )
-    if not known:
-        return files
-    return [f for f in files if _sha256(f) not in known]
+@dataclass(slots=True)
+class _Checked:
+    """A file as a worker leaves it: checked, and its smelter rows identified."""
+
+    result: FileCheck
+    identified: list[Identification]
 
 
-def _sha256(path: Path) -> str:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return ""
+class _Identify:
+    """Identify a checked file's smelter rows (in a worker, with the reference built once).
+
+    Suppliers repeat the same smelter rows thousands of times: answers are kept per process
+    by the row as written.
+    """
+
+    def __init__(self, ident: Identifier) -> None:
+        self.ident = ident
+        self.known: dict[SmelterQuery, Identification] = {}
+
+    def __call__(self, result: FileCheck) -> _Checked:
+        if result.declaration is None or result.error is not None:
+            return _Checked(result, [])
+        return _Checked(result, [self._one(_query(r)) for r in result.declaration.smelters])
+
+    def _one(self, query: SmelterQuery) -> Identification:
+        try:
+            found = self.known.get(query)
+        except TypeError:  # a cell value that cannot be a key
+            return self.ident.identify(query)
+        if found is None:
+            found = self.known[query] = self.ident.identify(query)
+        return found
+
+
+@dataclass(slots=True)
+class _Ready:
+    """A file whose bytes were read again and match what the worker checked."""
+
+    checked: _Checked
+    data: bytes
+    path: Path
+    sha256: str
+
+
+@dataclass(slots=True)
+class _Written:
+    declarations: list[tuple[_Ready, Declaration]] = field(default_factory=list)
+    already_known: int = 0
+    tally: IngestSummary = field(default_factory=lambda: IngestSummary(period=0))
 
 
 class _Recorder:
     def __init__(
-        self, period: ReportingPeriod, ident: Identifier, actor: str, summary: IngestSummary
+        self,
+        period: ReportingPeriod,
+        actor: str,
+        summary: IngestSummary,
+        roots: tuple[str, ...],
+        limits: Limits,
     ) -> None:
-        self.period, self.ident, self.actor, self.summary = period, ident, actor, summary
+        self.period, self.actor, self.summary = period, actor, summary
+        self.roots, self.limits = roots, limits
         self.smelter_pks: dict[str, int] = dict(
             ReferenceSmelter.objects.values_list("smelter_id", "pk")
         )
-
-    def record(self, result: FileCheck) -> None:
-        try:
-            data = Path(result.file).read_bytes()
-        except OSError:
-            data = b""
-        with transaction.atomic():
-            stored, _ = store_file(data, Path(result.file).name)
-            if Declaration.objects.filter(period=self.period, stored_file=stored).exists():
-                self.summary.already_known += 1
-                return
-            declaration = self._declaration(result, stored)
-            record(
-                self.actor,
-                "declaration.ingested",
-                declaration,
-                file=result.file,
-                sha256=stored.sha256,
-                status=declaration.status,
+        self.open_rejections = set(
+            RejectedFile.objects.filter(period=period, resolved_by=None).values_list(
+                "path_key", flat=True
             )
-        self.summary.new += 1
+        )
 
-    def _declaration(self, result: FileCheck, stored: StoredFile) -> Declaration:
+    def skip_known(
+        self, files: list[Path], on_file: Callable[[FileCheck], None] | None
+    ) -> list[Path]:
+        """The files to check: those whose bytes this period already holds are counted as
+        already known without being parsed again. A file that cannot be read stays in the
+        list, to be recorded with its error."""
+        known = set(
+            StoredFile.objects.filter(declarations__period=self.period).values_list(
+                "sha256", flat=True
+            )
+        )
+        if not known:
+            return files
+        fresh: list[Path] = []
+        for path in files:
+            try:
+                data = read_file(path, self.roots, self.limits.max_file_bytes)
+            except WorkbookError:
+                fresh.append(path)
+                continue
+            digest = hashlib.sha256(data).hexdigest()
+            if digest not in known:
+                fresh.append(path)
+                continue
+            self.summary.already_known += 1
+            if _path_key(path) in self.open_rejections:
+                self._resolve_known(path, digest)
+            if on_file:
+                on_file(FileCheck(str(path), sha256=digest))
+        return fresh
+
+    def record(self, batch: list[_Checked]) -> None:
+        """Store a batch of checked files in one transaction; record those unreadable."""
+        ready: list[_Ready] = []
+        for checked in batch:
+            item = self._reread(checked)
+            if item is not None:
+                ready.append(item)
+        if not ready:
+            return
+        written = retried(lambda: self._write(ready))
+        self.summary.already_known += written.already_known
+        self.summary.new += len(written.declarations)
+        self.summary.add(written.tally)
+
+    def _reread(self, checked: _Checked) -> _Ready | None:
+        """The bytes to store: read again, and the same as the worker checked."""
+        result = checked.result
+        path = Path(result.file)
+        if result.sha256 is None:  # never read: there are no bytes to keep
+            self._reject(path, result.error or _unreadable("The file could not be read."))
+            return None
+        try:
+            data = read_file(path, self.roots, self.limits.max_file_bytes)
+        except WorkbookError as exc:
+            self._reject(path, exc)
+            return None
+        if hashlib.sha256(data).hexdigest() != result.sha256:
+            self._reject(path, _unreadable("The file changed while it was read; ingest it again."))
+            return None
+        return _Ready(checked, data, path, result.sha256)
+
+    def _write(self, ready: list[_Ready]) -> _Written:
+        """Several files in one transaction: their stored bytes, declarations and all their
+        rows (one bulk insert per table), revisions renumbered once per supplier and scope,
+        one audit entry per declaration."""
+        written = _Written(tally=IngestSummary(period=self.summary.period))
+        children = _Children()
+        with transaction.atomic():
+            serialise(*(f"file:{item.sha256}" for item in ready), *_supplier_keys(ready))
+            taken: set[str] = set()
+            for item in ready:
+                stored, _ = store_file(item.data, item.path.name)
+                existing = Declaration.objects.filter(
+                    period=self.period, stored_file=stored
+                ).first()
+                if existing is not None or item.sha256 in taken:
+                    written.already_known += 1
+                    if existing is not None:
+                        self._resolve(item.path, existing)
+                    continue
+                taken.add(item.sha256)
+                declaration = self._declaration(item.checked, stored, children, written.tally)
+                self._resolve(item.path, declaration)
+                written.declarations.append((item, declaration))
+            children.insert()
+            for supplier, scope_key, added in children.revision_groups():
+                written.tally.superseded += _renumber(self.period, supplier, scope_key, added)
+            for item, declaration in written.declarations:
+                record(
+                    self.actor,
+                    "declaration.ingested",
+                    declaration,
+                    file=item.checked.result.file,
+                    sha256=item.sha256,
+                    status=declaration.status,
+                )
+        return written
+
+    def _reject(self, path: Path, error: WorkbookError) -> None:
+        """Record a file that could not be read; nothing of it is stored."""
+        self.summary.errors += 1
+        self.summary.error_codes[error.code.value] += 1
+        retried(lambda: self._save_rejection(path, error))
+
+    def _save_rejection(self, path: Path, error: WorkbookError) -> None:
+        where = os.path.abspath(path)
+        with transaction.atomic():
+            row = RejectedFile.objects.filter(period=self.period, path_key=_path_key(path)).first()
+            if row is None:
+                RejectedFile.objects.create(
+                    period=self.period,
+                    path=where[:1000],
+                    path_key=_path_key(path),
+                    code=error.code.value,
+                    message=error.message,
+                )
+                return
+            row.code, row.message, row.resolved_by = error.code.value, error.message, None
+            row.attempts += 1
+            row.save()
+
+    def _resolve(self, path: Path, declaration: Declaration) -> None:
+        if _path_key(path) in self.open_rejections:
+            RejectedFile.objects.filter(
+                period=self.period, path_key=_path_key(path), resolved_by=None
+            ).update(resolved_by=declaration)
+
+    def _resolve_known(self, path: Path, sha256: str) -> None:
+        found = Declaration.objects.filter(period=self.period, stored_file__sha256=sha256).first()
+        if found is not None:
+            self._resolve(path, found)
+
+    def _declaration(
+        self,
+        checked: _Checked,
+        stored: StoredFile,
+        children: _Children,
+        tally: IngestSummary,
+    ) -> Declaration:
+        result = checked.result
         base = {"period": self.period, "stored_file": stored, "source_path": result.file[:1000]}
         if result.error is not None or result.declaration is None:
-            self.summary.unreadable += 1
+            tally.unreadable += 1
             error = result.error
             return Declaration.objects.create(
                 **base,
@@ -160,9 +370,9 @@ class _Recorder:
         supplier, created = find_or_create_supplier(
             read.company_value("company_name"), read.company_value("unique_id")
         )
-        self.summary.suppliers_created += int(created)
+        tally.suppliers_created += int(created)
         errors = any(f.severity is Severity.ERROR for f in result.findings)
-        self.summary.with_findings += int(errors)
+        tally.with_findings += int(errors)
         scope, scope_key = _scope(read)
         declaration = Declaration.objects.create(
             **base,
@@ -180,17 +390,22 @@ class _Recorder:
             company_answers=_company_answers(read),
             content=_content(read),
         )
-        self._children(declaration, result, supplier_created=created)
+        self._children(declaration, checked, children, tally, supplier_created=created)
         if supplier is not None:
-            self.summary.superseded += apply_revisions(self.period, supplier, scope_key)
+            children.revised(supplier, scope_key)
         return declaration
 
     def _children(
-        self, declaration: Declaration, result: FileCheck, supplier_created: bool
+        self,
+        declaration: Declaration,
+        checked: _Checked,
+        children: _Children,
+        tally: IngestSummary,
+        supplier_created: bool,
     ) -> None:
-        read = result.declaration
+        read = checked.result.declaration
         assert read is not None
-        findings = [
+        children.findings += [
             Finding(
                 declaration=declaration,
                 code=f.code,
@@ -198,10 +413,10 @@ class _Recorder:
                 cell=f.cell or "",
                 message=f.message,
             )
-            for f in result.findings
+            for f in checked.result.findings
         ]
         if supplier_created:
-            findings.append(
+            children.findings.append(
                 Finding(
                     declaration=declaration,
                     code="supplier_created",
@@ -211,29 +426,29 @@ class _Recorder:
                     "created and flagged unverified.",
                 )
             )
-        Finding.objects.bulk_create(findings)
-        DeclarationProduct.objects.bulk_create(
-            [
-                DeclarationProduct(
-                    declaration=declaration,
-                    row=p.row,
-                    number=(p.get("number") or "")[:255],
-                    name=(p.get("name") or "")[:500],
-                )
-                for p in read.products
-            ]
-        )
-        rows = read.smelters
-        identified = self.ident.identify_many(_query(r) for r in rows)
-        DeclarationSmelter.objects.bulk_create(
-            [self._smelter(declaration, r, i) for r, i in zip(rows, identified, strict=True)]
-        )
+        children.products += [
+            DeclarationProduct(
+                declaration=declaration,
+                row=p.row,
+                number=(p.get("number") or "")[:255],
+                name=(p.get("name") or "")[:500],
+            )
+            for p in read.products
+        ]
+        children.smelters += [
+            self._smelter(declaration, r, i, tally)
+            for r, i in zip(read.smelters, checked.identified, strict=True)
+        ]
 
     def _smelter(
-        self, declaration: Declaration, row: SmelterRow, found: Identification
+        self,
+        declaration: Declaration,
+        row: SmelterRow,
+        found: Identification,
+        tally: IngestSummary,
     ) -> DeclarationSmelter:
-        self.summary.smelter_rows += 1
-        self.summary.decisions[found.decision.value] += 1
+        tally.smelter_rows += 1
+        tally.decisions[found.decision.value] += 1
         return DeclarationSmelter(
             declaration=declaration,
             row=row.row,
@@ -262,22 +477,71 @@ def _query(row: SmelterRow) -> SmelterQuery:
     )
 
 
-def apply_revisions(period: ReportingPeriod, supplier: Supplier, scope_key: str) -> int:
-    """Number the revisions of one supplier and scope; the newest is current, others kept."""
-    revisions = list(
-        Declaration.objects.filter(period=period, supplier=supplier, scope_key=scope_key).exclude(
-            status=Declaration.Status.UNREADABLE
+class _Children:
+    """The rows of a batch's declarations, inserted together, and the revision groups."""
+
+    def __init__(self) -> None:
+        self.findings: list[Finding] = []
+        self.products: list[DeclarationProduct] = []
+        self.smelters: list[DeclarationSmelter] = []
+        self.groups: Counter[tuple[int, str]] = Counter()
+        self.suppliers: dict[int, Supplier] = {}
+
+    def revised(self, supplier: Supplier, scope_key: str) -> None:
+        self.groups[supplier.pk, scope_key] += 1
+        self.suppliers[supplier.pk] = supplier
+
+    def revision_groups(self) -> list[tuple[Supplier, str, int]]:
+        """Sorted by supplier, so two writers lock supplier rows in the same order."""
+        return [(self.suppliers[pk], key, n) for (pk, key), n in sorted(self.groups.items())]
+
+    def insert(self) -> None:
+        Finding.objects.bulk_create(self.findings, batch_size=1000)
+        DeclarationProduct.objects.bulk_create(self.products, batch_size=1000)
+        DeclarationSmelter.objects.bulk_create(self.smelters, batch_size=500)
+
+
+def _supplier_keys(ready: list[_Ready]) -> list[str]:
+    """The supplier lock keys a batch may need, taken up front with its files' keys."""
+    keys: list[str] = []
+    for item in ready:
+        read = item.checked.result.declaration
+        if read is None or item.checked.result.error is not None:
+            continue
+        keys += supplier_lock_keys(
+            read.company_value("company_name"), read.company_value("unique_id")
         )
-    )
-    revisions.sort(key=lambda d: (d.effective_date or dt.date.min, d.pk))
-    previous: Declaration | None = None
-    for number, item in enumerate(revisions, start=1):
-        item.revision_number = number
-        item.supersedes = previous
-        item.is_current = number == len(revisions)
-        previous = item
-    Declaration.objects.bulk_update(revisions, ["revision_number", "supersedes", "is_current"])
-    return 1 if len(revisions) > 1 else 0
+    return keys
+
+
+def apply_revisions(period: ReportingPeriod, supplier: Supplier, scope_key: str) -> int:
+    """Number the revisions of one supplier and scope; the newest is current, others kept.
+
+    The supplier's row is locked first (PostgreSQL), so two ingests adding revisions of the
+    same supplier at once number them one after the other, each seeing the other's.
+    Returns 1 when the newest revision supersedes another.
+    """
+    return 1 if _renumber(period, supplier, scope_key, added=1) else 0
+
+
+def _renumber(period: ReportingPeriod, supplier: Supplier, scope_key: str, added: int) -> int:
+    """Renumber; how many of the ``added`` newest-arrived revisions superseded another."""
+    with transaction.atomic():
+        Supplier.objects.select_for_update(no_key=True).filter(pk=supplier.pk).first()
+        revisions = list(
+            Declaration.objects.filter(
+                period=period, supplier=supplier, scope_key=scope_key
+            ).exclude(status=Declaration.Status.UNREADABLE)
+        )
+        revisions.sort(key=lambda d: (d.effective_date or dt.date.min, d.pk))
+        previous: Declaration | None = None
+        for number, item in enumerate(revisions, start=1):
+            item.revision_number = number
+            item.supersedes = previous
+            item.is_current = number == len(revisions)
+            previous = item
+        Declaration.objects.bulk_update(revisions, ["revision_number", "supersedes", "is_current"])
+    return min(added, len(revisions) - 1)
 
 
 def _scope(read: ReadDeclaration) -> tuple[str, str]:
@@ -291,6 +555,14 @@ def _scope(read: ReadDeclaration) -> tuple[str, str]:
     if value is None:
         return Declaration.Scope.UNKNOWN, "company"
     return Declaration.Scope.COMPANY, "company"
+
+
+def _path_key(path: Path) -> str:
+    return hashlib.sha256(os.path.abspath(path).encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def _unreadable(message: str) -> WorkbookError:
+    return WorkbookError(ErrorCode.UNREADABLE_FILE, message)
 
 
 def _digest(text: str) -> str:

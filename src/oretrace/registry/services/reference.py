@@ -17,6 +17,7 @@ from oretrace.registry.models import (
     SmelterStatus,
 )
 from oretrace.registry.services.audit import record
+from oretrace.registry.services.locking import serialise
 from oretrace.smelters import (
     Identifier,
     LearnedAlias,
@@ -82,16 +83,29 @@ def identifier(thresholds: Thresholds | None = None) -> Identifier:
 
 def ensure_reference() -> None:
     """Bring the shipped snapshots and those imported with ``oretrace smelters import`` (the
-    user's reference folder) into the database; idempotent, cheap when nothing is new."""
+    user's reference folder) into the database; idempotent, cheap when nothing is new.
+
+    Several commands starting at once on a fresh database load the snapshots once: the check
+    is repeated inside one locked transaction before anything is written.
+    """
+    if not any(_missing_snapshots()):
+        return
+    with transaction.atomic():
+        serialise("reference-snapshots")
+        shipped, imported = _missing_snapshots()
+        if shipped:
+            add_snapshots(shipped, actor="system", shipped=True)
+        if imported:
+            add_snapshots(imported, actor="system:smelters-import")
+
+
+def _missing_snapshots() -> tuple[list[Snapshot], list[Snapshot]]:
     known = dict(ReferenceSnapshot.objects.values_list("key", "sha256"))
     shipped = [s for s in shipped_snapshots() if s.info.key not in known]
-    if shipped:
-        add_snapshots(shipped, actor="system", shipped=True)
     imported = [
         s for s in user_snapshots(user_reference_dir()) if known.get(s.info.key) != s.info.sha256
     ]
-    if imported:
-        add_snapshots(imported, actor="system:smelters-import")
+    return shipped, imported
 
 
 def add_snapshots(snapshots: Iterable[Snapshot], actor: str, shipped: bool = False) -> int:
