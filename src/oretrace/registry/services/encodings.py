@@ -197,11 +197,8 @@ def _looks_right(encoding: str, text: str, index: int) -> bool:
         except UnicodeEncodeError:
             return False
         return True
-    if encoding == "cp932":
-        if "\uff61" <= char <= "\uff9f":
-            return False  # half-width katakana: what GB text read as Shift-JIS turns into
-        return True
-    return True
+    # cp932: half-width katakana is what GB text read as Shift-JIS mostly turns into
+    return not (encoding == "cp932" and "\uff61" <= char <= "\uff9f")
 
 
 def _latin_plausible(text: str, index: int, category: str) -> bool:

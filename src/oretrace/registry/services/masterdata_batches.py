@@ -1,0 +1,262 @@
+"""Write parts and bill-of-materials lines in batches (files of millions of rows).
+
+Each batch looks up the keys it names (one query per table), then writes with bulk_create
+and bulk_update. Which file row first touched a record is kept per primary key in a compact
+array, so a key repeated anywhere in the file is reported with both row numbers while memory
+stays a few bytes per record.
+"""
+
+from __future__ import annotations
+
+from array import array
+from dataclasses import dataclass
+from decimal import Decimal
+
+from oretrace.registry.models import BomLine, Part, PartSource, Product
+from oretrace.registry.services.masterdata_checks import Rejections, Row, parse_quantity
+from oretrace.registry.services.masterdata_records import Counts, SupplierKeys
+
+BATCH = 2000
+_DENSE_LIMIT = 1 << 24  # primary keys below this sit in the array (4 bytes each)
+
+
+class FirstRows:
+    """Primary key → the file row that first touched that record (0: none yet)."""
+
+    def __init__(self) -> None:
+        self._dense = array("I")
+        self._sparse: dict[int, int] = {}
+
+    def get(self, pk: int) -> int:
+        if pk < len(self._dense):
+            return self._dense[pk]
+        return self._sparse.get(pk, 0)
+
+    def set(self, pk: int, row: int) -> None:
+        if pk >= _DENSE_LIMIT:
+            self._sparse[pk] = row
+            return
+        if pk >= len(self._dense):
+            grow = max(pk + 1 - len(self._dense), len(self._dense) // 2, 1024)
+            self._dense.frombytes(bytes(4 * grow))
+        self._dense[pk] = row
+
+
+@dataclass(slots=True)
+class _Planned:
+    row: int
+    name: str
+
+
+class PartRows:
+    """Parts keyed by number; each row may add a source (part ↔ supplier). The same part on
+    two rows is allowed only for two different suppliers, and then with one name."""
+
+    def __init__(self, rejections: Rejections, counts: Counts, batch: int = BATCH) -> None:
+        self.rejections, self.counts, self.size = rejections, counts, batch
+        self.suppliers = SupplierKeys.load()
+        self.part_rows, self.source_rows = FirstRows(), FirstRows()
+        self.batch: list[tuple[int, Row, int | None]] = []
+
+    def add(self, number: int, row: Row) -> None:
+        supplier: int | None = None
+        if row["supplier"]:
+            supplier, problem = self.suppliers.resolve(row["supplier"])
+            if problem:
+                self.rejections.add(number, [("supplier", problem)])
+                return
+        self.batch.append((number, row, supplier))
+        if len(self.batch) >= self.size:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.batch:
+            return
+        numbers = {row["number"] for _, row, _ in self.batch}
+        stored = {
+            n: (pk, name)
+            for n, pk, name in Part.objects.filter(number__in=numbers).values_list(
+                "number", "pk", "name"
+            )
+        }
+        sources = {
+            (part, supplier): (pk, spn)
+            for pk, part, supplier, spn in PartSource.objects.filter(
+                part_id__in=[pk for pk, _ in stored.values()]
+            ).values_list("pk", "part_id", "supplier_id", "supplier_part_number")
+        }
+        planned: dict[str, _Planned] = {}  # first row of each part in this batch
+        new_parts: dict[str, Part] = {}
+        renamed: dict[int, str] = {}
+        new_sources: dict[tuple[str, int], tuple[int, str]] = {}
+        changed_sources: dict[int, str] = {}
+        touched_sources: list[tuple[int, int]] = []
+        for number, row, supplier in self.batch:
+            key, name = row["number"], row["name"]
+            pk, stored_name = stored.get(key, (0, ""))
+            earlier = planned[key].row if key in planned else self.part_rows.get(pk) if pk else 0
+            problems: list[tuple[str, str]] = []
+            if earlier:
+                known = planned[key].name if key in planned else stored_name
+                if name and known and name != known:
+                    problems.append(("name", f"part {key!r} is named {known!r} on row {earlier}"))
+                if supplier is None:
+                    problems.append(("number", f"part {key!r} is also on row {earlier}"))
+            source_first = 0
+            if supplier is not None:
+                if (key, supplier) in new_sources:
+                    source_first = new_sources[(key, supplier)][0]
+                elif pk and (pk, supplier) in sources:
+                    source_first = self.source_rows.get(sources[(pk, supplier)][0])
+                if source_first:
+                    problems.append(
+                        (
+                            "supplier",
+                            f"part {key!r} from this supplier is also on row {source_first}",
+                        )
+                    )
+            if problems:
+                self.rejections.add(number, problems)
+                continue
+            outcome = "unchanged"
+            if not earlier:
+                planned[key] = _Planned(number, name or stored_name)
+                if not pk:
+                    new_parts[key] = Part(number=key, name=name)
+                    outcome = "created"
+                elif name and name != stored_name:
+                    renamed[pk] = name
+                    outcome = "updated"
+            elif name and not (planned[key].name if key in planned else stored_name):
+                if key in planned:
+                    planned[key].name = name
+                if key in new_parts:
+                    new_parts[key].name = name
+                else:
+                    renamed[pk] = name
+                outcome = "updated"
+            if supplier is not None:
+                spn = row["supplier_part_number"]
+                if pk and (pk, supplier) in sources:
+                    source_pk, stored_spn = sources[(pk, supplier)]
+                    touched_sources.append((source_pk, number))
+                    if spn and spn != stored_spn:
+                        changed_sources[source_pk] = spn
+                        outcome = "updated" if outcome == "unchanged" else outcome
+                else:
+                    new_sources[(key, supplier)] = (number, spn)
+                    outcome = "updated" if outcome == "unchanged" else outcome
+            self.counts.count(outcome)
+        self._write(planned, stored, new_parts, renamed, new_sources, changed_sources)
+        for source_pk, number in touched_sources:
+            self.source_rows.set(source_pk, number)
+        self.batch = []
+
+    def _write(
+        self,
+        planned: dict[str, _Planned],
+        stored: dict[str, tuple[int, str]],
+        new_parts: dict[str, Part],
+        renamed: dict[int, str],
+        new_sources: dict[tuple[str, int], tuple[int, str]],
+        changed_sources: dict[int, str],
+    ) -> None:
+        Part.objects.bulk_create(new_parts.values())
+        pks = {key: pk for key, (pk, _) in stored.items()}
+        pks.update({key: part.pk for key, part in new_parts.items()})
+        for key, plan in planned.items():
+            self.part_rows.set(pks[key], plan.row)
+        if renamed:
+            Part.objects.bulk_update([Part(pk=pk, name=n) for pk, n in renamed.items()], ["name"])
+        created = PartSource.objects.bulk_create(
+            PartSource(part_id=pks[key], supplier_id=supplier, supplier_part_number=spn)
+            for (key, supplier), (_, spn) in new_sources.items()
+        )
+        for source, (number, _) in zip(created, new_sources.values(), strict=True):
+            self.source_rows.set(source.pk, number)
+        if changed_sources:
+            PartSource.objects.bulk_update(
+                [PartSource(pk=pk, supplier_part_number=s) for pk, s in changed_sources.items()],
+                ["supplier_part_number"],
+            )
+
+
+class BomRows:
+    """Bill-of-materials lines keyed by (product, part); both must exist already."""
+
+    def __init__(self, rejections: Rejections, counts: Counts, batch: int = BATCH) -> None:
+        self.rejections, self.counts, self.size = rejections, counts, batch
+        self.line_rows = FirstRows()
+        self.batch: list[tuple[int, Row, Decimal]] = []
+
+    def add(self, number: int, row: Row) -> None:
+        quantity = parse_quantity(row["quantity"])[0] if row["quantity"] else Decimal(1)
+        assert quantity is not None  # checked with the row's cells
+        self.batch.append((number, row, quantity))
+        if len(self.batch) >= self.size:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.batch:
+            return
+        products = dict(
+            Product.objects.filter(number__in={r["product"] for _, r, _ in self.batch}).values_list(
+                "number", "pk"
+            )
+        )
+        parts = dict(
+            Part.objects.filter(number__in={r["part"] for _, r, _ in self.batch}).values_list(
+                "number", "pk"
+            )
+        )
+        lines = {
+            (product, part): (pk, quantity)
+            for pk, product, part, quantity in BomLine.objects.filter(
+                product_id__in=set(products.values()), part_id__in=set(parts.values())
+            ).values_list("pk", "product_id", "part_id", "quantity")
+        }
+        new: dict[tuple[int, int], tuple[int, Decimal]] = {}
+        changed: dict[int, Decimal] = {}
+        touched: list[tuple[int, int]] = []
+        for number, row, quantity in self.batch:
+            problems = [
+                (column, f"{column} {row[column]!r} is not known; import {column}s first")
+                for column, known in (("product", products), ("part", parts))
+                if row[column] not in known
+            ]
+            if problems:
+                self.rejections.add(number, problems)
+                continue
+            key = (products[row["product"]], parts[row["part"]])
+            earlier = new[key][0] if key in new else 0
+            if not earlier and key in lines:
+                earlier = self.line_rows.get(lines[key][0])
+            if earlier:
+                self.rejections.add(
+                    number, [("part", f"this product and part are also on row {earlier}")]
+                )
+                continue
+            if key not in lines:
+                new[key] = (number, quantity)
+                self.counts.count("created")
+                continue
+            pk, stored = lines[key]
+            touched.append((pk, number))
+            if stored != quantity:
+                changed[pk] = quantity
+                self.counts.count("updated")
+            else:
+                self.counts.count("unchanged")
+        created = BomLine.objects.bulk_create(
+            BomLine(product_id=p, part_id=q, quantity=quantity)
+            for (p, q), (_, quantity) in new.items()
+        )
+        for line, (number, _) in zip(created, new.values(), strict=True):
+            self.line_rows.set(line.pk, number)
+        for pk, number in touched:
+            self.line_rows.set(pk, number)
+        if changed:
+            BomLine.objects.bulk_update(
+                [BomLine(pk=pk, quantity=q) for pk, q in changed.items()], ["quantity"]
+            )
+        self.batch = []
