@@ -21,6 +21,7 @@ from oretrace.registry.services.audit import record
 from oretrace.registry.services.masterdata_batches import BomRows, PartRows
 from oretrace.registry.services.masterdata_checks import (
     COLUMNS,
+    Problems,
     Rejections,
     Row,
     RowError,
@@ -54,7 +55,7 @@ class MasterDataError(Exception):
 
 
 class _Writer(Protocol):
-    def add(self, number: int, row: Row) -> None: ...
+    def add(self, number: int, row: Row, problems: Problems) -> None: ...
     def flush(self) -> None: ...
 
 
@@ -202,11 +203,7 @@ def _store(
         writer = _writer(kind, result)
         for number, cells in table.rows():
             result.rows += 1
-            row, problems = check_row(columns, index, cells)
-            if problems:
-                result.rejections.add(number, problems)
-            else:
-                writer.add(number, row)
+            writer.add(number, *check_row(columns, index, cells))
         writer.flush()
         result.stored = result.partial or result.rejected == 0
         if not result.stored:

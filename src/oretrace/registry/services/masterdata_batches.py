@@ -13,7 +13,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from oretrace.registry.models import BomLine, Part, PartSource, Product
-from oretrace.registry.services.masterdata_checks import Rejections, Row, parse_quantity
+from oretrace.registry.services.masterdata_checks import (
+    Problems,
+    Rejections,
+    Row,
+    parse_quantity,
+)
 from oretrace.registry.services.masterdata_records import Counts, SupplierKeys
 
 BATCH = 2000
@@ -56,23 +61,23 @@ class PartRows:
         self.rejections, self.counts, self.size = rejections, counts, batch
         self.suppliers = SupplierKeys.load()
         self.part_rows, self.source_rows = FirstRows(), FirstRows()
-        self.batch: list[tuple[int, Row, int | None]] = []
+        self.batch: list[tuple[int, Row, int | None, Problems]] = []
 
-    def add(self, number: int, row: Row) -> None:
+    def add(self, number: int, row: Row, problems: Problems) -> None:
+        """Queue a row; one with problems is rejected in its turn, so errors stay in order."""
         supplier: int | None = None
-        if row["supplier"]:
+        if row["supplier"] and not problems:
             supplier, problem = self.suppliers.resolve(row["supplier"])
             if problem:
-                self.rejections.add(number, [("supplier", problem)])
-                return
-        self.batch.append((number, row, supplier))
+                problems = [("supplier", problem)]
+        self.batch.append((number, row, supplier, problems))
         if len(self.batch) >= self.size:
             self.flush()
 
     def flush(self) -> None:
         if not self.batch:
             return
-        numbers = {row["number"] for _, row, _ in self.batch}
+        numbers = {row["number"] for _, row, _, _ in self.batch}
         stored = {
             n: (pk, name)
             for n, pk, name in Part.objects.filter(number__in=numbers).values_list(
@@ -91,7 +96,10 @@ class PartRows:
         new_sources: dict[tuple[str, int], tuple[int, str]] = {}
         changed_sources: dict[int, str] = {}
         touched_sources: list[tuple[int, int]] = []
-        for number, row, supplier in self.batch:
+        for number, row, supplier, invalid in self.batch:
+            if invalid:
+                self.rejections.add(number, invalid)
+                continue
             key, name = row["number"], row["name"]
             pk, stored_name = stored.get(key, (0, ""))
             earlier = planned[key].row if key in planned else self.part_rows.get(pk) if pk else 0
@@ -187,28 +195,21 @@ class BomRows:
     def __init__(self, rejections: Rejections, counts: Counts, batch: int = BATCH) -> None:
         self.rejections, self.counts, self.size = rejections, counts, batch
         self.line_rows = FirstRows()
-        self.batch: list[tuple[int, Row, Decimal]] = []
+        self.batch: list[tuple[int, Row, Decimal, Problems]] = []
 
-    def add(self, number: int, row: Row) -> None:
-        quantity = parse_quantity(row["quantity"])[0] if row["quantity"] else Decimal(1)
-        assert quantity is not None  # checked with the row's cells
-        self.batch.append((number, row, quantity))
+    def add(self, number: int, row: Row, problems: Problems) -> None:
+        quantity = Decimal(1)
+        if row["quantity"] and not problems:
+            quantity = parse_quantity(row["quantity"])[0] or quantity
+        self.batch.append((number, row, quantity, problems))
         if len(self.batch) >= self.size:
             self.flush()
 
     def flush(self) -> None:
         if not self.batch:
             return
-        products = dict(
-            Product.objects.filter(number__in={r["product"] for _, r, _ in self.batch}).values_list(
-                "number", "pk"
-            )
-        )
-        parts = dict(
-            Part.objects.filter(number__in={r["part"] for _, r, _ in self.batch}).values_list(
-                "number", "pk"
-            )
-        )
+        products = _pks(Product, {r["product"] for _, r, _, _ in self.batch})
+        parts = _pks(Part, {r["part"] for _, r, _, _ in self.batch})
         lines = {
             (product, part): (pk, quantity)
             for pk, product, part, quantity in BomLine.objects.filter(
@@ -218,7 +219,10 @@ class BomRows:
         new: dict[tuple[int, int], tuple[int, Decimal]] = {}
         changed: dict[int, Decimal] = {}
         touched: list[tuple[int, int]] = []
-        for number, row, quantity in self.batch:
+        for number, row, quantity, invalid in self.batch:
+            if invalid:
+                self.rejections.add(number, invalid)
+                continue
             problems = [
                 (column, f"{column} {row[column]!r} is not known; import {column}s first")
                 for column, known in (("product", products), ("part", parts))
@@ -260,3 +264,8 @@ class BomRows:
                 [BomLine(pk=pk, quantity=q) for pk, q in changed.items()], ["quantity"]
             )
         self.batch = []
+
+
+def _pks(model: type[Part] | type[Product], numbers: set[str]) -> dict[str, int]:
+    rows = model.objects.filter(number__in=numbers).values_list("number", "pk")
+    return dict(rows)

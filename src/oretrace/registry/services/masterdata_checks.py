@@ -33,6 +33,7 @@ from oretrace.registry.models import (
 )
 
 Row = dict[str, str]
+Problems = list[tuple[str, str]]  # (column, message)
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +148,7 @@ class Rejections:
         self.rows = 0
         self._spool: IO[str] | None = None
 
-    def add(self, row: int, problems: list[tuple[str, str]]) -> None:
+    def add(self, row: int, problems: Problems) -> None:
         if self._spool is None:
             self._spool = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115
         self.rows += 1
@@ -171,10 +172,10 @@ class Rejections:
 
 def check_row(
     columns: tuple[Column, ...], index: dict[str, int], cells: list[str]
-) -> tuple[Row, list[tuple[str, str]]]:
+) -> tuple[Row, Problems]:
     """The row's values by column name, and its problems as (column, message)."""
     row: Row = {}
-    problems: list[tuple[str, str]] = []
+    problems: Problems = []
     for column in columns:
         position = index.get(column.name)
         value = cells[position] if position is not None and position < len(cells) else ""

@@ -14,7 +14,7 @@ from oretrace.registry.models import (
     Supplier,
     SupplierRelationship,
 )
-from oretrace.registry.services.masterdata_checks import Rejections, Row
+from oretrace.registry.services.masterdata_checks import Problems, Rejections, Row
 from oretrace.registry.services.suppliers import normalise_company
 
 
@@ -91,7 +91,10 @@ class SupplierRows:
         self.seen_name: dict[str, int] = {}
         self.companies: dict[str, GroupCompany] = {}
 
-    def add(self, number: int, row: Row) -> None:
+    def add(self, number: int, row: Row, problems: Problems) -> None:
+        if problems:
+            self.rejections.add(number, problems)
+            return
         name, uid = row["name"], row["unique_id"]
         normalised = normalise_company(name)
         problems = self._duplicates(uid, normalised)
@@ -216,7 +219,10 @@ class ProductRows:
         self.companies: dict[str, GroupCompany] = {}
         self.categories: dict[str, ProductCategory] = {}
 
-    def add(self, number: int, row: Row) -> None:
+    def add(self, number: int, row: Row, problems: Problems) -> None:
+        if problems:
+            self.rejections.add(number, problems)
+            return
         key = row["number"]
         if key in self.seen:
             self.rejections.add(

@@ -58,11 +58,7 @@ class Table:
                 if any(cells):
                     yield number, cells
         except UnicodeDecodeError as exc:
-            raise TableError(
-                "encoding",
-                f"row {number + 1}: bytes that are not valid {self.encoding} ({exc.reason}); "
-                "pass --encoding",
-            ) from exc
+            raise TableError("encoding", _not_valid(self.path, exc, self.encoding)) from exc
         except csv.Error as exc:
             raise TableError("csv", f"row {number + 1}: {exc}") from exc
 
@@ -125,9 +121,7 @@ def _csv(path: Path, known: set[str], encoding: str | None, delimiter: str | Non
         first = handle.readline()
     except UnicodeDecodeError as exc:
         handle.close()
-        raise TableError(
-            "encoding", f"{path.name}: the header is not valid {detected.label}; pass --encoding"
-        ) from exc
+        raise TableError("encoding", _not_valid(path, exc, detected.label)) from exc
     if not first.strip():
         handle.close()
         raise TableError("empty", f"{path.name}: the first line (the header) is empty")
@@ -167,3 +161,18 @@ def _csv_rows(handle: Any, delimiter: str) -> Iterator[list[str]]:
     finally:
         csv.field_size_limit(previous)
         handle.close()
+
+
+def _not_valid(path: Path, exc: UnicodeDecodeError, label: str | None) -> str:
+    """Where the bytes stop being valid: the first line that does not decode (text is read in
+    blocks, so the row being parsed is not where the decoder stumbled)."""
+    where = ""
+    if not exc.encoding.replace("_", "-").startswith("utf-16"):
+        with path.open("rb") as handle:
+            for number, line in enumerate(handle, start=1):
+                try:
+                    line.decode(exc.encoding)
+                except UnicodeDecodeError:
+                    where = f"line {number}: "
+                    break
+    return f"{path.name}: {where}bytes that are not valid {label} ({exc.reason}); pass --encoding"
