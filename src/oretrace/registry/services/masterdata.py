@@ -24,8 +24,8 @@ from oretrace.registry.services.masterdata_checks import (
     Problems,
     Rejections,
     Row,
+    RowCheck,
     RowError,
-    check_row,
     quantity_limits,
 )
 from oretrace.registry.services.masterdata_records import Counts, ProductRows, SupplierRows
@@ -198,12 +198,12 @@ def _column_index(kind: str, table: Table) -> dict[str, int]:
 def _store(
     kind: str, table: Table, index: dict[str, int], result: ImportResult, actor: str
 ) -> None:
-    columns = COLUMNS[kind]
+    check = RowCheck(COLUMNS[kind], index)
     with transaction.atomic():
         writer = _writer(kind, result)
         for number, cells in table.rows():
             result.rows += 1
-            writer.add(number, *check_row(columns, index, cells))
+            writer.add(number, *check(cells))
         writer.flush()
         result.stored = result.partial or result.rejected == 0
         if not result.stored:

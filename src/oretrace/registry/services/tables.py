@@ -54,13 +54,23 @@ class Table:
         try:
             for values in self._rows:
                 number += 1
-                cells = [clean_text(v) or "" for v in values]
+                cells = [_cell(v) for v in values]
                 if any(cells):
                     yield number, cells
         except UnicodeDecodeError as exc:
             raise TableError("encoding", _not_valid(self.path, exc, self.encoding)) from exc
         except csv.Error as exc:
             raise TableError("csv", f"row {number + 1}: {exc}") from exc
+
+
+def _cell(value: Any) -> str:
+    """clean_text, with a fast path for the common cell that is already clean (printable,
+    trimmed, single-spaced: clean_text would return it as it is)."""
+    if type(value) is not str or not value:
+        return clean_text(value) or ""
+    if value.isprintable() and "  " not in value and value[0] != " " and value[-1] != " ":
+        return value
+    return clean_text(value) or ""
 
 
 def column_key(raw: Any) -> str:
