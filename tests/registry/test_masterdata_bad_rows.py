@@ -186,3 +186,46 @@ def test_duplicates_are_found_across_batches(tmp_path: Path) -> None:
     assert _errors("bom", bom_path) == [(last, "part", "this product and part are also on row 4")]
     assert BomLine.objects.count() == 0 and Product.objects.count() == 1
     assert PartSource.objects.count() == 0
+
+
+def test_workbook_rows_are_checked_like_csv_rows(tmp_path: Path) -> None:
+    import xlsxwriter
+
+    _csv(tmp_path / "p.csv", "number\nP1\n")
+    _csv(tmp_path / "x.csv", "number\nX1\n")
+    import_master_data("parts", tmp_path / "p.csv", "t")
+    import_master_data("products", tmp_path / "x.csv", "t")
+    path = tmp_path / "bom.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet()
+    rows: list[list[object]] = [
+        ["Product", "Part", "Quantity"],
+        ["X1", "P1", -2],
+        ["X1", "P1", 1e20],
+        ["X1", "", 1],
+        ["X" * 300, "P1", 1],
+        ["X1", "P1", 2.5],
+    ]
+    for r, values in enumerate(rows):
+        sheet.write_row(r, 0, values)
+    book.close()
+    result = import_master_data("bom", path, "t")
+    assert [(e.row, e.column) for e in result.errors] == [
+        (2, "quantity"),
+        (3, "quantity"),
+        (4, "part"),
+        (5, "product"),
+    ]
+    assert "'100000000000000000000' is out of range" in result.errors[1].message
+    assert result.format == "workbook" and BomLine.objects.count() == 0
+    assert import_master_data("bom", path, "t", partial=True).created == 1
+    assert str(BomLine.objects.get().quantity) in {"2.5", "2.500"}
+
+
+def test_a_folder_or_fifo_is_not_read(tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)
+    with pytest.raises(MasterDataError, match="not a regular file"):
+        import_master_data("parts", fifo, "test")

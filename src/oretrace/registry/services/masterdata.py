@@ -130,6 +130,8 @@ def import_master_data(
         raise MasterDataError(f"unknown kind {kind!r}; use one of {', '.join(KINDS)}", "kind")
     result = ImportResult(kind, str(path), partial)
     try:
+        if not path.is_file():  # a FIFO would block the hash below; a folder is no table
+            raise MasterDataError(f"{path.name} is not a regular file", "unreadable")
         result.sha256 = _sha256(path)
         table = open_table(
             path,

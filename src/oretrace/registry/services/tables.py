@@ -93,6 +93,8 @@ def open_table(
     delimiter: str | None = None,
 ) -> Table:
     """The table in ``path`` with its header read; its rows stream from :meth:`Table.rows`."""
+    if not path.is_file():
+        raise TableError("unreadable", f"{path.name} is not a regular file")
     try:
         with path.open("rb") as handle:
             head = handle.read(8)
