@@ -105,6 +105,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mb", type=float, default=50.0, help="size of parts.csv (MB)")
     parser.add_argument("--keep", type=Path, help="generate into (and keep) this folder")
+    parser.add_argument(
+        "--no-sqlite", action="store_true", help="PostgreSQL only (ORETRACE_DATABASE_URL)"
+    )
     args = parser.parse_args()
     work = args.keep or Path(tempfile.mkdtemp(prefix="oretrace-masterdata-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -117,7 +120,7 @@ def main() -> int:
         f"baseline   csv.reader alone: {baseline:.1f} s = {rows / baseline:,.0f} rows/s "
         f"(CPU {baseline_cpu:.1f} s)"
     )
-    targets = [("SQLite", {"ORETRACE_DATA_DIR": str(work / "data")})]
+    targets = [] if args.no_sqlite else [("SQLite", {"ORETRACE_DATA_DIR": str(work / "data")})]
     if os.environ.get("ORETRACE_DATABASE_URL"):
         url = _fresh_postgres(os.environ["ORETRACE_DATABASE_URL"])
         targets.append(("PostgreSQL", {"ORETRACE_DATABASE_URL": url}))
