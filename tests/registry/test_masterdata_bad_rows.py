@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from oretrace.registry.models import BomLine, Part, PartSource, Product, Supplier
 from oretrace.registry.services.masterdata import (
@@ -229,3 +231,36 @@ def test_a_folder_or_fifo_is_not_read(tmp_path: Path) -> None:
     os.mkfifo(fifo)
     with pytest.raises(MasterDataError, match="not a regular file"):
         import_master_data("parts", fifo, "test")
+
+
+_CELLS = st.text(st.characters(exclude_categories=("Cs",)), max_size=300) | st.sampled_from(
+    ["NaN", "-Infinity", "1e400", "0", "-0.0", "1e-400", "9" * 40, "", " ", "\u00a0", "D1"]
+)
+
+
+@settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.lists(_CELLS, min_size=3, max_size=3), min_size=1, max_size=6))
+def test_any_cell_text_is_stored_or_reported_never_a_crash(
+    tmp_path: Path, rows: list[list[str]]
+) -> None:
+    import csv
+    import uuid
+
+    headers = {
+        "suppliers": ["name", "unique_id", "country"],
+        "parts": ["number", "name", "supplier"],
+        "bom": ["product", "part", "quantity"],
+    }
+    for kind, header in headers.items():
+        path = tmp_path / f"{uuid.uuid4().hex}.csv"
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(header)
+            writer.writerows(rows)
+        try:
+            result = import_master_data(kind, path, "fuzz", partial=True)
+        except MasterDataError as exc:  # a file-level refusal is an answer too
+            assert exc.code in {"not_text", "csv"}, exc
+            continue
+        assert result.rejected + result.created + result.updated + result.unchanged == result.rows
+        assert all(e.row >= 2 and e.column and e.message for e in result.errors)
