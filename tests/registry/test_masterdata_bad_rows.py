@@ -264,3 +264,21 @@ def test_any_cell_text_is_stored_or_reported_never_a_crash(
             continue
         assert result.rejected + result.created + result.updated + result.unchanged == result.rows
         assert all(e.row >= 2 and e.column and e.message for e in result.errors)
+
+
+def test_repeats_of_stored_records_are_found_on_a_second_import(tmp_path: Path) -> None:
+    _csv(tmp_path / "s.csv", "name,unique_id\nAcme,D1\n")
+    _csv(tmp_path / "x.csv", "number\nX1\n")
+    import_master_data("suppliers", tmp_path / "s.csv", "t")
+    import_master_data("products", tmp_path / "x.csv", "t")
+    parts = _csv(tmp_path / "p.csv", "number,name,supplier\nP1,Solder,D1\n")
+    bom = _csv(tmp_path / "b.csv", "product,part,quantity\nX1,P1,2\n")
+    assert import_master_data("parts", parts, "t").created == 1
+    assert import_master_data("bom", bom, "t").created == 1
+    twice = _csv(tmp_path / "p2.csv", "number,name,supplier\nP1,Solder,D1\nP1,Solder,D1\n")
+    assert _errors("parts", twice) == [
+        (3, "supplier", "part 'P1' from this supplier is also on row 2")
+    ]
+    bom_twice = _csv(tmp_path / "b2.csv", "product,part,quantity\nX1,P1,2\nX1,P1,3\n")
+    assert _errors("bom", bom_twice) == [(3, "part", "this product and part are also on row 2")]
+    assert BomLine.objects.get().quantity == 2

@@ -100,7 +100,6 @@ class PartRows:
         renamed: dict[int, str] = {}
         new_sources: dict[tuple[str, int], tuple[int, str]] = {}
         changed_sources: dict[int, str] = {}
-        touched_sources: list[tuple[int, int]] = []
         for number, row, supplier, invalid in self.batch:
             if invalid:
                 self.rejections.add(number, invalid)
@@ -152,7 +151,7 @@ class PartRows:
                 spn = row["supplier_part_number"]
                 if pk and (pk, supplier) in sources:
                     source_pk, stored_spn = sources[(pk, supplier)]
-                    touched_sources.append((source_pk, number))
+                    self.source_rows.set(source_pk, number)  # now: a repeat in this batch
                     if spn and spn != stored_spn:
                         changed_sources[source_pk] = spn
                         outcome = "updated" if outcome == "unchanged" else outcome
@@ -161,8 +160,6 @@ class PartRows:
                     outcome = "updated" if outcome == "unchanged" else outcome
             self.counts.count(outcome)
         self._write(planned, stored, new_parts, renamed, new_sources, changed_sources)
-        for source_pk, number in touched_sources:
-            self.source_rows.set(source_pk, number)
         self.batch = []
 
     def _write(
@@ -229,7 +226,6 @@ class BomRows:
         }
         new: dict[tuple[int, int], tuple[int, Decimal]] = {}
         changed: dict[int, Decimal] = {}
-        touched: list[tuple[int, int]] = []
         for number, row, quantity, invalid in self.batch:
             if invalid:
                 self.rejections.add(number, invalid)
@@ -256,7 +252,7 @@ class BomRows:
                 self.counts.count("created")
                 continue
             pk, stored = lines[key]
-            touched.append((pk, number))
+            self.line_rows.set(pk, number)  # now, so a repeat in this batch is seen
             if stored != quantity:
                 changed[pk] = quantity
                 self.counts.count("updated")
@@ -274,8 +270,6 @@ class BomRows:
             for pk, product, part in found:
                 if (product, part) in new:
                     self.line_rows.set(pk, new[(product, part)][0])
-        for pk, number in touched:
-            self.line_rows.set(pk, number)
         update(BomLine, "quantity", [(q, pk) for pk, q in changed.items()])
         self.batch = []
 
