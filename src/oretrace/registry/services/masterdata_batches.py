@@ -1,9 +1,9 @@
 """Write parts and bill-of-materials lines in batches (files of millions of rows).
 
-Each batch looks up the keys it names (one query per table), then writes with one
-executemany per table and statement. Which file row first touched a record is kept per
-primary key in a compact array, so a key repeated anywhere in the file is reported with both
-row numbers while memory stays a few bytes per record.
+Each batch looks up the keys it names (one query per table), then writes with multi-row
+INSERTs of a few hundred rows each. Which file row first touched a record is kept per primary
+key in a compact array, so a key repeated anywhere in the file is reported with both row
+numbers while memory stays a few bytes per record.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from oretrace.registry.services.masterdata_checks import (
 from oretrace.registry.services.masterdata_records import Counts, SupplierKeys
 
 BATCH = 2000
+_ROWS_PER_INSERT = 500  # × at most 3 columns: well under SQLite's 32,766 parameters
 _DENSE_LIMIT = 1 << 24  # primary keys below this sit in the array (4 bytes each)
 
 
@@ -275,17 +276,18 @@ class BomRows:
 
 
 def insert(model: type[models.Model], fields: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
-    """INSERT many rows in one executemany: the ORM's bulk_create builds a model instance per
-    row, which costs more than the database does on files of millions of rows."""
+    """INSERT rows, ``_ROWS_PER_INSERT`` per statement: one round trip per few hundred rows on
+    PostgreSQL; the ORM's bulk_create would build a model instance per row first."""
     if not rows:
         return
     quote = connection.ops.quote_name
     columns = ", ".join(quote(_column(model, f)) for f in fields)
-    marks = ", ".join(["%s"] * len(fields))
+    mark = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    head = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES "
     with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({marks})", rows
-        )
+        for start in range(0, len(rows), _ROWS_PER_INSERT):
+            chunk = rows[start : start + _ROWS_PER_INSERT]
+            cursor.execute(head + ", ".join([mark] * len(chunk)), [v for row in chunk for v in row])
 
 
 def update(model: type[models.Model], field: str, pairs: list[tuple[Any, int]]) -> None:
