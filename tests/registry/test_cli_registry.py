@@ -59,5 +59,6 @@ def test_import_reports_rejected_rows(tmp_path: Path) -> None:
     path.write_text("name,unique_id\nGood Co,D1\n,D2\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["import", "suppliers", str(path)])
     assert result.exit_code == 1
-    assert "1 created, 0 updated, 1 rejected" in result.output
-    assert "row 3: 'name' is empty" in result.output
+    assert "1 of 2 rows rejected; nothing stored" in result.output
+    assert "row 3, name: 'name' is empty" in result.output
+    assert Supplier.objects.count() == 0

@@ -8,12 +8,16 @@ import pwd
 import socket
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from oretrace.cli.database import open_registry
+
+if TYPE_CHECKING:
+    from oretrace.registry.services.masterdata import ImportResult
 
 
 def default_actor() -> str:
@@ -82,28 +86,90 @@ def ingest(
 @click.command("import")
 @click.argument("kind", type=click.Choice(["suppliers", "parts", "products", "bom"]))
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def import_(kind: str, file: Path) -> None:
+@click.option(
+    "--partial",
+    is_flag=True,
+    help="Store the good rows and report the bad ones (default: all rows or none).",
+)
+@click.option(
+    "--encoding",
+    help="The CSV's encoding (utf-8, cp932/shift_jis, gb18030, cp1252/latin-1…); "
+    "default: detected, refused when unclear.",
+)
+@click.option(
+    "--delimiter",
+    help="The CSV's separator: comma, semicolon, tab or one character (default: "
+    "detected from the header).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def import_(
+    kind: str,
+    file: Path,
+    partial: bool,
+    encoding: str | None,
+    delimiter: str | None,
+    as_json: bool,
+) -> None:
     """Import master data from CSV or XLSX: suppliers, parts, products or bom.
 
-    Columns (header row, any case): suppliers — name*, unique_id, country, group_company,
-    vendor_code, contact_name, contact_email, contact_phone; parts — number*, name, supplier,
-    supplier_part_number; products — number*, name, category, business_unit, group_company;
-    bom — product*, part*, quantity. Rows are upserted; bad rows are listed and skipped.
+    \b
+    Columns (header row, any case; * = required):
+      suppliers  name*, unique_id, country, group_company, vendor_code,
+                 contact_name, contact_email, contact_phone
+      parts      number*, name, supplier (name or unique ID), supplier_part_number
+      products   number*, name, category, business_unit, group_company
+      bom        product*, part*, quantity (default 1)
+
+    A file is imported whole or not at all: one bad row and nothing is stored, unless
+    --partial. Every rejected row is listed with its row number and column. A supplier
+    row whose unique ID and name point at two different suppliers is rejected, never
+    merged. Empty cells leave stored values as they are.
+
+    Exit status: 0 when every row was accepted; 1 when any row was rejected or the file
+    could not be read (binary, unclear encoding, missing required columns).
     """
     open_registry()
     from oretrace.registry.services.masterdata import MasterDataError, import_master_data
 
     try:
-        result = import_master_data(kind, file, default_actor())
+        result = import_master_data(
+            kind,
+            file,
+            default_actor(),
+            partial=partial,
+            encoding=encoding,
+            delimiter=delimiter,
+        )
     except MasterDataError as exc:
+        if as_json:
+            failure = {"code": exc.code, "message": str(exc)}
+            click.echo(json.dumps({"kind": kind, "file": str(file), "error": failure}, indent=2))
+            sys.exit(1)
         raise click.ClickException(str(exc)) from exc
-    click.echo(
-        f"{kind}: {result.created} created, {result.updated} updated, {len(result.errors)} rejected"
-    )
-    for error in result.errors:
-        click.echo(f"  row {error.row}: {error.message}", err=True)
-    if result.errors:
+    if as_json:
+        click.echo(json.dumps(result.as_json(), indent=2, ensure_ascii=False))
+    else:
+        _print_import(result)
+    if result.rejected:
         sys.exit(1)
+
+
+def _print_import(result: ImportResult) -> None:
+    read = f"{result.format}" + (
+        f", {result.encoding}, {result.delimiter}-separated" if result.format == "csv" else ""
+    )
+    if result.stored:
+        click.echo(
+            f"{result.kind}: {result.created} created, {result.updated} updated, "
+            f"{result.unchanged} unchanged, {result.rejected} rejected ({read})"
+        )
+    else:
+        click.echo(
+            f"{result.kind}: {result.rejected} of {result.rows} rows rejected; nothing stored "
+            f"(all rows or none; --partial stores the good rows) ({read})"
+        )
+    for error in result.rejections:
+        click.echo(f"  row {error.row}, {error.column}: {error.message}", err=True)
 
 
 @click.command(context_settings={"ignore_unknown_options": True})

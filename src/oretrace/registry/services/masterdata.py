@@ -1,235 +1,238 @@
 """Import master data (suppliers, parts, products, bill of materials) from CSV or XLSX.
 
-Each kind has required and optional columns (header names, case-insensitive). Rows are
-upserted by their key; a bad row is reported with its row number and never stops the rest.
+One file is one transaction: every row is stored or none is (``partial=True`` stores the
+good rows and reports the bad ones). Every cell is checked against the model field it fills
+before the database sees it; every rejected row is reported with its row number and column.
+Rows stream from the file and are written in batches, so memory stays bounded on any size.
+Each import, stored or rejected, leaves one audit entry with its counts.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Callable, Iterator
+import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Protocol
 
-from django.db import transaction
-from python_calamine import CalamineWorkbook
+from django.db import DatabaseError, transaction
 
-from oretrace.cmrt.normalise import clean_text
-from oretrace.cmrt.workbook import CellValue
-from oretrace.registry.models import (
-    BomLine,
-    BusinessUnit,
-    Contact,
-    GroupCompany,
-    Part,
-    PartSource,
-    Product,
-    ProductCategory,
-    Supplier,
-    SupplierRelationship,
-)
 from oretrace.registry.services.audit import record
-from oretrace.registry.services.suppliers import find_supplier, normalise_company
+from oretrace.registry.services.masterdata_batches import BomRows, PartRows
+from oretrace.registry.services.masterdata_checks import (
+    COLUMNS,
+    Problems,
+    Rejections,
+    Row,
+    RowCheck,
+    RowError,
+    quantity_limits,
+)
+from oretrace.registry.services.masterdata_records import Counts, ProductRows, SupplierRows
+from oretrace.registry.services.tables import Table, TableError, delimiter_from_option, open_table
 
-Row = dict[str, str]
+KINDS = tuple(COLUMNS)
 
-COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "suppliers": (
-        ("name",),
-        (
-            "unique_id",
-            "country",
-            "group_company",
-            "vendor_code",
-            "contact_name",
-            "contact_email",
-            "contact_phone",
-        ),
-    ),
-    "parts": (("number",), ("name", "supplier", "supplier_part_number")),
-    "products": (("number",), ("name", "category", "business_unit", "group_company")),
-    "bom": (("product", "part"), ("quantity",)),
-}
+__all__ = [
+    "COLUMNS",
+    "KINDS",
+    "ImportResult",
+    "MasterDataError",
+    "RowError",
+    "import_master_data",
+    "iter_errors",
+    "quantity_limits",
+]
 
 
-@dataclass(slots=True)
-class RowError:
-    row: int
-    message: str
+class MasterDataError(Exception):
+    """The file as a whole cannot be imported (unreadable, unclear encoding, missing columns);
+    nothing was stored."""
+
+    def __init__(self, message: str, code: str = "unreadable") -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class _Writer(Protocol):
+    def add(self, number: int, row: Row, problems: Problems) -> None: ...
+    def flush(self) -> None: ...
 
 
 @dataclass(slots=True)
 class ImportResult:
     kind: str
-    created: int = 0
-    updated: int = 0
-    errors: list[RowError] = field(default_factory=list)
+    file: str
+    partial: bool = False
+    sha256: str = ""
+    format: str = ""
+    encoding: str | None = None
+    delimiter: str | None = None
+    rows: int = 0
+    counts: Counts = field(default_factory=Counts)
+    rejections: Rejections = field(default_factory=Rejections)
+    stored: bool = False
+
+    @property
+    def created(self) -> int:
+        return self.counts.created if self.stored else 0
+
+    @property
+    def updated(self) -> int:
+        return self.counts.updated if self.stored else 0
+
+    @property
+    def unchanged(self) -> int:
+        return self.counts.unchanged if self.stored else 0
+
+    @property
+    def rejected(self) -> int:
+        return self.rejections.rows
+
+    @property
+    def errors(self) -> list[RowError]:
+        return list(self.rejections)
+
+    def summary(self) -> dict[str, object]:
+        """The counts, as the audit entry and ``--json`` show them."""
+        return {
+            "kind": self.kind,
+            "file": self.file,
+            "sha256": self.sha256,
+            "format": self.format,
+            "encoding": self.encoding,
+            "delimiter": self.delimiter,
+            "partial": self.partial,
+            "stored": self.stored,
+            "rows": self.rows,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rejected": self.rejected,
+        }
+
+    def as_json(self) -> dict[str, object]:
+        return {**self.summary(), "errors": [e.as_json() for e in self.rejections], "error": None}
 
 
-class MasterDataError(Exception):
-    """The file as a whole cannot be imported (unreadable, missing required columns)."""
-
-
-def read_rows(path: Path) -> list[tuple[int, Row]]:
-    """(row number, row) pairs with lower-cased header keys; rows numbered as in the file."""
-    table: list[list[CellValue]]
-    if path.suffix.lower() in {".xlsx", ".xlsm", ".xls"}:
-        table = _xlsx_table(path)
-    else:
-        text = path.read_bytes().decode("utf-8-sig", errors="replace")
-        table = [list(r) for r in csv.reader(io.StringIO(text))]
-    if not table:
-        raise MasterDataError(f"{path.name} is empty")
-    header = [(clean_text(h) or "").casefold().replace(" ", "_") for h in table[0]]
-    rows = []
-    for number, values in enumerate(table[1:], start=2):
-        row = {h: clean_text(v) or "" for h, v in zip(header, values, strict=False) if h}
-        if any(row.values()):
-            rows.append((number, row))
-    return rows
-
-
-def _xlsx_table(path: Path) -> list[list[CellValue]]:
-    try:
-        book = CalamineWorkbook.from_path(str(path))
-        rows: list[list[CellValue]] = book.get_sheet_by_index(0).to_python()
-        return rows
-    except Exception as exc:  # calamine raises its own types for unreadable files
-        raise MasterDataError(f"{path.name} cannot be read as a workbook: {exc}") from exc
-
-
-def import_master_data(kind: str, path: Path, actor: str) -> ImportResult:
+def import_master_data(
+    kind: str,
+    path: Path,
+    actor: str,
+    *,
+    partial: bool = False,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+) -> ImportResult:
+    """Import one file of ``kind``; raises MasterDataError when the file cannot be read at
+    all (then nothing is stored and the refusal is audited)."""
     if kind not in COLUMNS:
-        raise MasterDataError(f"unknown kind {kind!r}; use one of {', '.join(COLUMNS)}")
-    rows = read_rows(path)
-    required = COLUMNS[kind][0]
-    present = set().union(*(r.keys() for _, r in rows)) if rows else set()
-    missing = [c for c in required if c not in present]
-    if missing:
-        raise MasterDataError(f"{path.name} lacks required column(s): {', '.join(missing)}")
-    result = ImportResult(kind)
-    handler = _HANDLERS[kind]
-    for number, row in rows:
-        problem = next((f"'{c}' is empty" for c in required if not row.get(c)), None)
-        if problem is None:
-            try:
-                with transaction.atomic():
-                    created = handler(row)
-            except _RowProblem as exc:
-                problem = str(exc)
-            else:
-                result.created += int(created)
-                result.updated += int(not created)
-        if problem:
-            result.errors.append(RowError(number, problem))
-    record(
-        actor,
-        f"masterdata.{kind}.imported",
-        None,
-        file=str(path),
-        created=result.created,
-        updated=result.updated,
-        errors=len(result.errors),
-    )
+        raise MasterDataError(f"unknown kind {kind!r}; use one of {', '.join(KINDS)}", "kind")
+    result = ImportResult(kind, str(path), partial)
+    try:
+        if not path.is_file():  # a FIFO would block the hash below; a folder is no table
+            raise MasterDataError(f"{path.name} is not a regular file", "unreadable")
+        result.sha256 = _sha256(path)
+        table = open_table(
+            path,
+            {c.name for c in COLUMNS[kind]},
+            encoding,
+            delimiter_from_option(delimiter) if delimiter else None,
+        )
+        result.format, result.encoding, result.delimiter = (
+            table.format,
+            table.encoding,
+            table.delimiter,
+        )
+        index = _column_index(kind, table)
+        _store(kind, table, index, result, actor)
+    except (TableError, MasterDataError, DatabaseError, OSError) as exc:
+        failure = _failure(exc)
+        _audit_refusal(actor, result, failure)
+        result.rejections.close()
+        raise failure from exc
+    if not result.stored:
+        _audit_refusal(actor, result, None)
     return result
 
 
-class _RowProblem(Exception):
-    pass
+def _sha256(path: Path) -> str:
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
-def _group_company(name: str) -> GroupCompany | None:
-    return GroupCompany.objects.get_or_create(name=name)[0] if name else None
-
-
-def _supplier_row(row: Row) -> bool:
-    supplier = find_supplier(row["name"], row.get("unique_id") or None)
-    created = supplier is None
-    if supplier is None:
-        supplier = Supplier(name=row["name"])
-    supplier.name = row["name"]
-    supplier.normalised_name = normalise_company(row["name"])
-    supplier.unique_id = row.get("unique_id", "") or supplier.unique_id
-    supplier.country = row.get("country", "") or supplier.country
-    supplier.unverified = False
-    supplier.save()
-    company = _group_company(row.get("group_company", ""))
-    if company is not None:
-        SupplierRelationship.objects.update_or_create(
-            supplier=supplier,
-            group_company=company,
-            defaults={"vendor_code": row.get("vendor_code", "")},
+def _failure(exc: Exception) -> MasterDataError:
+    if isinstance(exc, MasterDataError):
+        return exc
+    if isinstance(exc, TableError):
+        return MasterDataError(str(exc), exc.code)
+    if isinstance(exc, DatabaseError):
+        return MasterDataError(
+            f"the database refused the import, nothing stored: {exc}", "database"
         )
-    if row.get("contact_email") or row.get("contact_name"):
-        Contact.objects.update_or_create(
-            supplier=supplier,
-            email=row.get("contact_email", ""),
-            defaults={"name": row.get("contact_name", ""), "phone": row.get("contact_phone", "")},
+    assert isinstance(exc, OSError)
+    return MasterDataError(f"cannot read the file: {exc.strerror or exc}", "unreadable")
+
+
+def _column_index(kind: str, table: Table) -> dict[str, int]:
+    name = Path(table.path).name
+    index: dict[str, int] = {}
+    for position, column in enumerate(table.header):
+        if not column:
+            continue
+        if column in index:
+            raise MasterDataError(
+                f"{name}: column {column!r} appears twice (columns {index[column] + 1} "
+                f"and {position + 1})",
+                "header",
+            )
+        index[column] = position
+    missing = [c.name for c in COLUMNS[kind] if c.required and c.name not in index]
+    if missing:
+        found = ", ".join(c for c in table.header if c) or "nothing"
+        raise MasterDataError(
+            f"{name} lacks required column(s) {', '.join(missing)} (header has: {found[:200]})",
+            "missing_columns",
         )
-    return created
+    return index
 
 
-def _part_row(row: Row) -> bool:
-    part, created = Part.objects.update_or_create(
-        number=row["number"], defaults={"name": row.get("name", "")}
-    )
-    if row.get("supplier"):
-        supplier = find_supplier(row["supplier"], row["supplier"])
-        if supplier is None:
-            raise _RowProblem(f"supplier {row['supplier']!r} is not known; import suppliers first")
-        PartSource.objects.update_or_create(
-            part=part,
-            supplier=supplier,
-            defaults={"supplier_part_number": row.get("supplier_part_number", "")},
-        )
-    return created
+def _store(
+    kind: str, table: Table, index: dict[str, int], result: ImportResult, actor: str
+) -> None:
+    check = RowCheck(COLUMNS[kind], index)
+    with transaction.atomic():
+        writer = _writer(kind, result)
+        for number, cells in table.rows():
+            result.rows += 1
+            writer.add(number, *check(cells))
+        writer.flush()
+        result.stored = result.partial or result.rejected == 0
+        if not result.stored:
+            transaction.set_rollback(True)
+            return
+        record(actor, f"masterdata.{kind}.imported", None, **result.summary())
 
 
-def _product_row(row: Row) -> bool:
-    category = None
-    if row.get("category"):
-        unit = None
-        company = _group_company(row.get("group_company", ""))
-        if row.get("business_unit") and company is not None:
-            unit = BusinessUnit.objects.get_or_create(
-                name=row["business_unit"], group_company=company
-            )[0]
-        category = ProductCategory.objects.get_or_create(name=row["category"])[0]
-        if unit is not None and category.business_unit_id is None:
-            category.business_unit = unit
-            category.save(update_fields=["business_unit"])
-    _, created = Product.objects.update_or_create(
-        number=row["number"], defaults={"name": row.get("name", ""), "category": category}
-    )
-    return created
+def _writer(kind: str, result: ImportResult) -> _Writer:
+    if kind == "suppliers":
+        return SupplierRows(result.rejections, result.counts)
+    if kind == "products":
+        return ProductRows(result.rejections, result.counts)
+    if kind == "parts":
+        return PartRows(result.rejections, result.counts)
+    return BomRows(result.rejections, result.counts)
 
 
-def _bom_row(row: Row) -> bool:
-    product = Product.objects.filter(number=row["product"]).first()
-    part = Part.objects.filter(number=row["part"]).first()
-    if product is None or part is None:
-        unknown = "product" if product is None else "part"
-        raise _RowProblem(f"{unknown} {row[unknown]!r} is not known; import {unknown}s first")
-    try:
-        quantity = Decimal(row.get("quantity") or "1")
-    except InvalidOperation as exc:
-        raise _RowProblem(f"quantity {row.get('quantity')!r} is not a number") from exc
-    _, created = BomLine.objects.update_or_create(
-        product=product, part=part, defaults={"quantity": quantity}
-    )
-    return created
-
-
-_HANDLERS: dict[str, Callable[[Row], bool]] = {
-    "suppliers": _supplier_row,
-    "parts": _part_row,
-    "products": _product_row,
-    "bom": _bom_row,
-}
+def _audit_refusal(actor: str, result: ImportResult, failure: MasterDataError | None) -> None:
+    """A refused file changes nothing, but the attempt is evidence too: its own entry."""
+    data = result.summary()
+    if failure is not None:
+        data["error"] = {"code": failure.code, "message": str(failure)[:500]}
+    with transaction.atomic():
+        record(actor, f"masterdata.{result.kind}.rejected", None, **data)
 
 
 def iter_errors(result: ImportResult) -> Iterator[str]:
-    for error in result.errors:
-        yield f"row {error.row}: {error.message}"
+    for error in result.rejections:
+        yield f"row {error.row}, column {error.column}: {error.message}"
