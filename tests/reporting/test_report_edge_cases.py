@@ -55,7 +55,8 @@ def test_empty_snapshots_build(data: ReportData, mode: str, tmp_path: Path) -> N
     assert f"surveyed {data.suppliers_surveyed} supplier" in text
     assert "a response rate of 0.0%" in text
     sheets = openpyxl.load_workbook(tmp_path / "exports.xlsx")
-    assert [sheets[n].max_row for n in sheets.sheetnames] == [1, 1, len(data.suppliers) + 1, 1, 1]
+    rows = [sheets[n].max_row for n in sheets.sheetnames]
+    assert rows == [14, 1, 1, len(data.suppliers) + 1, 1, 1]
 
 
 def test_empty_exhibit_names_every_setting_to_fill(tmp_path: Path) -> None:

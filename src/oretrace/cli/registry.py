@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import getpass
 import json
 import sys
@@ -107,14 +108,21 @@ def manage(args: tuple[str, ...]) -> None:
 @click.command()
 @click.option("--period", type=int, required=True, help="Reporting year, e.g. 2025.")
 @click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
-def status(period: int, as_json: bool) -> None:
+@click.option("--as-of", "as_of", help="As the registry stood on this date (default today).")
+def status(period: int, as_json: bool, as_of: str | None) -> None:
     """Where a reporting period stands: response rate; declarations valid, with findings or
     unreadable; smelter rows identified; smelters conformant or not at period end; the RCOI
-    conclusion per metal; suppliers by risk level."""
+    conclusion per metal; suppliers by risk level. The same figures, counted by the same
+    rules, as the report built for the same date (docs/reporting.md)."""
     open_registry()
     from oretrace.registry.services.status import period_status
+    from oretrace.reporting.figures import percent
 
-    result = period_status(period)
+    try:
+        day = dt.date.fromisoformat(as_of) if as_of else None
+    except ValueError as exc:
+        raise click.BadParameter(f"{as_of!r} is not a date (YYYY-MM-DD)") from exc
+    result = period_status(period, as_of=day)
     if as_json:
         click.echo(json.dumps(result.as_json(), indent=2))
         return
@@ -126,9 +134,12 @@ def status(period: int, as_json: bool) -> None:
     click.echo(f"Reporting period {period}")
     click.echo(
         f"  response rate   {result.suppliers_responded}/{result.suppliers_surveyed} "
-        f"suppliers ({result.response_rate:.0%})"
+        f"suppliers ({percent(result.response_rate)})"
     )
-    click.echo(f"  declarations    {pairs(data['declarations'])}")
+    click.echo(
+        f"  declarations    {pairs(data['declarations'])}; "
+        f"{data['declarations_needing_follow_up']} need follow-up"
+    )
     click.echo(f"  smelter rows    {pairs(data['smelter_rows'])}")
     click.echo(
         f"  smelters        {result.smelters_identified} identified: "
@@ -136,3 +147,7 @@ def status(period: int, as_json: bool) -> None:
     )
     click.echo(f"  RCOI            {pairs(data['rcoi'])}")
     click.echo(f"  supplier risk   {pairs(data['suppliers_by_risk'])}")
+    click.echo(
+        f"  corrective actions {data['corrective_actions']} to "
+        f"{data['suppliers_with_corrective_actions']} suppliers"
+    )

@@ -22,6 +22,7 @@ from oretrace.reporting.figures import (
     conformant_smelters,
     metals,
     not_conformant_smelters,
+    period_figures,
     response_chart,
     smelter_counts,
     smelters_by_country_chart,
@@ -119,9 +120,10 @@ def rcoi(data: ReportData) -> list[Block]:
 
 
 def survey_results(data: ReportData) -> list[Block]:
-    counts = smelter_counts(data)
-    covered = sum(1 for s in data.smelters if s.in_covered_country)
-    cahra = sum(1 for s in data.smelters if s.in_cahra)
+    figures = period_figures(data)
+    counts = figures.smelters
+    covered = figures.smelters_in_covered_countries
+    cahra = figures.smelters_in_cahras
     return [
         Heading("6. Results of the Survey", 2),
         Paragraph(

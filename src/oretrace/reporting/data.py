@@ -31,6 +31,7 @@ class Organisation:
     website: str = ""
     state_of_incorporation: str = ""
     commission_file_number: str = ""
+    irs_employer_id: str = ""  # IRS Employer Identification No., e.g. 12-3456789
     contact_name: str = ""
     contact_title: str = ""
     contact_email: str = ""
@@ -173,6 +174,7 @@ class ReportData:
     products: tuple[ProductLine, ...] = ()
     rollup_answers: tuple[MetalAnswersLine, ...] = ()
     reference: tuple[str, ...] = ()  # labels of the reference snapshots used
+    unattributed_files: tuple[str, ...] = ()  # unreadable files whose sender is unknown
 
     @property
     def response_rate(self) -> float:

@@ -9,7 +9,7 @@ setting shows as a visible ``[To be completed: Organisation.<field>]`` placehold
 from __future__ import annotations
 
 from oretrace.reporting.data import ReportData
-from oretrace.reporting.figures import smelter_counts, suppliers_by_risk_chart
+from oretrace.reporting.figures import period_figures, smelter_counts, suppliers_by_risk_chart
 from oretrace.reporting.sections import (
     Block,
     Bullets,
@@ -76,8 +76,9 @@ def step_1(data: ReportData) -> list[Block]:
 
 
 def step_2(data: ReportData) -> list[Block]:
-    with_findings = sum(1 for s in data.suppliers if s.responded and s.status != "valid")
-    high = sum(1 for s in data.suppliers if s.risk_level == "high")
+    figures = period_figures(data)
+    with_findings = figures.declarations_needing_follow_up
+    high = figures.suppliers_by_risk.get("high", 0)
     return [
         Heading(STEPS[1], 3),
         Paragraph(
@@ -98,9 +99,9 @@ def step_2(data: ReportData) -> list[Block]:
 
 
 def step_3(data: ReportData) -> list[Block]:
-    actions = data.corrective_actions
-    suppliers = len({a.supplier for a in actions})
-    requests = plural(len(actions), "corrective action request")
+    figures = period_figures(data)
+    suppliers = figures.suppliers_with_corrective_actions
+    requests = plural(figures.corrective_actions, "corrective action request")
     return [
         Heading(STEPS[2], 3),
         Paragraph(

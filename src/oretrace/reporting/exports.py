@@ -1,10 +1,10 @@
 """``exports.xlsx``: the snapshot's tables for people who work in Excel.
 
-Five sheets, one row iterator each (usable on their own, e.g. for CSV): every smelter row
-as suppliers reported it, the consolidated smelters, supplier status, the corrective
-actions to send (each finding with its cell and the message), and product risk. Rows are
-sorted; the workbook's creation date is the snapshot date, and XlsxWriter's in-memory mode
-stamps every zip entry 1980-01-01, so the file is byte-reproducible.
+Six sheets, one row iterator each (usable on their own, e.g. for CSV): the key figures,
+every smelter row as suppliers reported it, the consolidated smelters, supplier status, the
+corrective actions to send (each finding with its cell and the message), and product risk.
+Rows are sorted; the workbook's creation date is the snapshot date, and XlsxWriter's
+in-memory mode stamps every zip entry 1980-01-01, so the file is byte-reproducible.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from pathlib import Path
 import xlsxwriter
 
 from oretrace.reporting.data import ReportData
-from oretrace.reporting.figures import appendix_order, is_identified, status_label
+from oretrace.reporting.figures import appendix_order, is_identified, key_figures, status_label
 
 Cell = str | int | float
 Row = tuple[Cell, ...]
@@ -31,6 +31,10 @@ class Sheet:
     header: tuple[str, ...]
     rows: Callable[[ReportData], Iterator[Row]]
     widths: tuple[int, ...]
+
+
+def key_figure_records(data: ReportData) -> Iterator[Row]:
+    yield from key_figures(data)
 
 
 def smelter_row_records(data: ReportData) -> Iterator[Row]:
@@ -85,6 +89,7 @@ def product_records(data: ReportData) -> Iterator[Row]:
 
 
 SHEETS = (
+    Sheet("Key figures", ("Figure", "Value"), key_figure_records, (44, 14)),
     Sheet(
         "Smelter rows",
         ("Supplier", "File", "Row", "Metal", "Reported ID", "Reported name", "Reported country",
@@ -147,5 +152,11 @@ def write_exports(data: ReportData, path: Path) -> Path:
             worksheet.set_column(column, column, width, fmt)
         worksheet.freeze_panes(1, 0)
         worksheet.autofilter(0, 0, max(count, 1), len(sheet.header) - 1)
+        # Printed: landscape A4, one page wide, the header row on every page, page numbers.
+        worksheet.set_landscape()
+        worksheet.set_paper(9)
+        worksheet.fit_to_pages(1, 0)
+        worksheet.repeat_rows(0)
+        worksheet.set_footer(f"&L{sheet.name}&RPage &P of &N")
     workbook.close()
     return path

@@ -7,7 +7,12 @@ Form SD Item 1.01 and section 4 of the Conflict Minerals Report both print these
 from __future__ import annotations
 
 from oretrace.reporting.data import ReportData
-from oretrace.reporting.figures import declaration_counts, percent, smelter_counts
+from oretrace.reporting.figures import (
+    declaration_counts,
+    percent,
+    period_figures,
+    smelter_counts,
+)
 from oretrace.reporting.sections import (
     Block,
     Paragraph,
@@ -171,7 +176,7 @@ def _follow_up(data: ReportData, with_report: bool) -> str:
 
 def declarations_table(data: ReportData) -> Table:
     rows = tuple((label, str(n)) for label, n in declaration_counts(data))
-    total = sum(data.declarations.values())
+    total = period_figures(data).declarations_received
     return Table(
         header=("Declaration status", "Declarations"),
         rows=(*rows, ("Total", str(total))),

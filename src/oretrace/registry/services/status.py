@@ -1,21 +1,20 @@
-"""Where a reporting period stands: responses, declaration quality, smelters, RCOI and risk."""
+"""Where a reporting period stands: responses, declaration quality, smelters, RCOI and risk.
+
+The status is the figures of the period's report snapshot (``report_snapshot``), counted by
+``oretrace.reporting.figures.period_figures`` — the same function every report document
+takes its numbers from, so `oretrace status`, the dashboard and the report cannot disagree.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q
-
-from oretrace.assessment.overview import PeriodAssessment
-from oretrace.registry.models import (
-    Declaration,
-    DeclarationSmelter,
-    ReportingPeriod,
-    Supplier,
-)
-from oretrace.registry.services.assessing import assess_period
+from oretrace.registry.services.snapshot import report_snapshot
+from oretrace.reporting.figures import PeriodFigures, period_figures
 
 
 @dataclass(slots=True)
@@ -29,13 +28,15 @@ class PeriodStatus:
     smelters_by_status: Counter[str] = field(default_factory=Counter)
     rcoi: dict[str, str] = field(default_factory=dict)
     suppliers_by_risk: Counter[str] = field(default_factory=Counter)
+    as_of: dt.date | None = None
+    figures: PeriodFigures | None = None
 
     @property
     def response_rate(self) -> float:
         return self.suppliers_responded / self.suppliers_surveyed if self.suppliers_surveyed else 0
 
     def as_json(self) -> dict[str, Any]:
-        return {
+        values: dict[str, Any] = {
             "period": self.period,
             "suppliers_surveyed": self.suppliers_surveyed,
             "suppliers_responded": self.suppliers_responded,
@@ -47,27 +48,42 @@ class PeriodStatus:
             "rcoi": self.rcoi,
             "suppliers_by_risk": dict(self.suppliers_by_risk),
         }
+        if self.as_of is not None:
+            values["as_of"] = self.as_of.isoformat()
+        if self.figures is not None:
+            f = self.figures
+            values |= {
+                "declarations_received": f.declarations_received,
+                "declarations_needing_follow_up": f.declarations_needing_follow_up,
+                "smelter_entries": f.smelter_entries,
+                "smelter_entries_not_identified": f.smelters.not_identified,
+                "smelters_conformant": f.smelters.conformant,
+                "smelters_known_not_conformant": f.smelters.known_not_conformant,
+                "smelters_in_covered_countries": f.smelters_in_covered_countries,
+                "smelters_in_cahras": f.smelters_in_cahras,
+                "corrective_actions": f.corrective_actions,
+                "suppliers_with_corrective_actions": f.suppliers_with_corrective_actions,
+            }
+        return values
 
 
-def period_status(year: int) -> PeriodStatus:
-    period = ReportingPeriod.for_year(year)
-    status = PeriodStatus(period=year)
-    current = Declaration.objects.filter(period=period).filter(
-        Q(is_current=True) | Q(status=Declaration.Status.UNREADABLE)
+def period_status(
+    year: int, *, as_of: dt.date | None = None, supplier_ids: Collection[int] | None = None
+) -> PeriodStatus:
+    """The period's figures as of ``as_of`` (default today); ``supplier_ids`` narrows them to
+    those suppliers (e.g. an officer's group companies)."""
+    data = report_snapshot(year, as_of, supplier_ids=supplier_ids)
+    figures = period_figures(data)
+    return PeriodStatus(
+        period=year,
+        suppliers_surveyed=figures.suppliers_surveyed,
+        suppliers_responded=figures.suppliers_responded,
+        declarations=Counter(figures.declarations),
+        smelter_rows=Counter(figures.smelter_rows),
+        smelters_identified=figures.smelters.identified,
+        smelters_by_status=Counter(figures.smelters_by_status),
+        rcoi=figures.rcoi,
+        suppliers_by_risk=Counter(figures.suppliers_by_risk),
+        as_of=data.as_of,
+        figures=figures,
     )
-    status.declarations.update(dict(Counter(current.values_list("status", flat=True))))
-    responded = set(current.exclude(supplier=None).values_list("supplier_id", flat=True))
-    surveyed = set(Supplier.objects.filter(unverified=False).values_list("id", flat=True))
-    status.suppliers_surveyed = len(surveyed | responded)
-    status.suppliers_responded = len(responded)
-    rows = DeclarationSmelter.objects.filter(declaration__in=current.filter(is_current=True))
-    status.smelter_rows.update(dict(Counter(rows.values_list("decision", flat=True))))
-    assessment: PeriodAssessment = assess_period(period)
-    status.smelters_identified = len(assessment.smelters)
-    status.smelters_by_status.update(
-        "conformant" if s.conformant else (s.status or "no RMAP status").casefold()
-        for s in assessment.smelters.values()
-    )
-    status.rcoi = {metal: c.conclusion.value for metal, c in assessment.rcoi.items()}
-    status.suppliers_by_risk.update(r.level.value for r in assessment.suppliers.values())
-    return status
