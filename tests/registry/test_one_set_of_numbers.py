@@ -33,7 +33,7 @@ from oretrace.registry.services.profile import update_profile
 from oretrace.registry.services.reports import issue_report
 from oretrace.reporting.figures import period_figures
 from oretrace.reporting.report_set import read_snapshot
-from tests.registry.conftest import write_supplier
+from tests.registry.conftest import demo_profile, write_supplier
 
 pytestmark = pytest.mark.django_db
 
@@ -115,7 +115,7 @@ def _table(path: Path, caption: str) -> dict[str, str]:
 
 def test_every_output_states_the_same_figures(tmp_path: Path) -> None:
     _awkward_period(tmp_path / "in")
-    update_profile(FILER, "test")
+    update_profile(demo_profile() | FILER, "test")
     status = json.loads(
         CliRunner()
         .invoke(main, ["status", "--period", "2025", "--json", "--as-of", TODAY.isoformat()])

@@ -38,7 +38,6 @@ from oretrace.reporting.sections import (
     Paragraph,
     Table,
     filled,
-    long_date,
     plural,
     series_text,
 )
@@ -128,8 +127,8 @@ def survey_results(data: ReportData) -> list[Block]:
         Heading("6. Results of the Survey", 2),
         Paragraph(
             f"Suppliers identified {plural(counts.identified, 'smelter or refiner', SMELTERS)}"
-            f" in the supply chain: {counts.conformant} conformant with the RMAP as of "
-            f"{long_date(data.as_of)}, and {counts.known_not_conformant} known but not "
+            f" in the supply chain: {counts.conformant} conformant with the RMAP "
+            f"{inquiry.status_basis(data)}, and {counts.known_not_conformant} known but not "
             f"conformant. {plural(counts.not_identified, 'entry', 'entries')} named by suppliers "
             "could not be identified as a smelter or refiner. "
             f"{plural(covered, 'smelter or refiner is', 'smelters and refiners are')} located in "
@@ -236,7 +235,7 @@ def appendix_2(data: ReportData) -> list[Block]:
         Heading(APPENDIX_2, 2),
         Paragraph(
             "Smelters and refiners identified in the supply chain, sorted by metal, country and "
-            f"name, with their RMAP status as of {long_date(data.as_of)}."
+            f"name, with their RMAP status {inquiry.status_basis(data)}."
         ),
         Heading(CONFORMANT_TABLE, 3),
         Table(

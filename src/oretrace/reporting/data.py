@@ -173,8 +173,10 @@ class ReportData:
     corrective_actions: tuple[CorrectiveAction, ...] = ()
     products: tuple[ProductLine, ...] = ()
     rollup_answers: tuple[MetalAnswersLine, ...] = ()
-    reference: tuple[str, ...] = ()  # labels of the reference snapshots used
+    reference: tuple[str, ...] = ()  # labels of the reference lists in force on as_of
+    status_as_of: dt.date | None = None  # date of the RMAP status lists in force
     unattributed_files: tuple[str, ...] = ()  # unreadable files whose sender is unknown
+    draft: bool = False  # built with --draft: every document is stamped DRAFT
 
     @property
     def response_rate(self) -> float:
@@ -226,5 +228,7 @@ def _value(hint: Any, raw: Any) -> Any:
         (item, _ellipsis) = typing.get_args(hint)
         return tuple(_value(item, v) for v in raw)
     if origin in (types.UnionType, typing.Union):
+        if raw is not None and dt.date in typing.get_args(hint):
+            return dt.date.fromisoformat(raw)
         return raw
     return raw

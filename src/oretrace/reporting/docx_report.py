@@ -1,9 +1,13 @@
 """DOCX renderings of a :class:`~oretrace.reporting.sections.Document`, for the legal team.
 
 Same blocks as the EDGAR HTML, in Word's own styles (``Heading 1``–``Heading 4``, ``List
-Bullet``, ``Caption``, ``Table Grid``), so the headings match the HTML one for one. The
-core properties carry the snapshot date, and the zip is rewritten with every entry dated
-the snapshot date, so the same snapshot gives the same bytes.
+Bullet``, ``Caption``, ``Table Grid``), so the headings match the HTML one for one. Laid out
+as a filing: US Letter, one serif family (Times New Roman, black) for body and headings, the
+level-1 heading centred, table columns sized to their content, header rows repeated and no
+row split across pages, "Page N of M" in every footer and, for a draft,
+DRAFT in every header. The core properties carry the snapshot date, and the zip is
+rewritten with every entry dated the snapshot date, so the same snapshot gives the same
+bytes.
 """
 
 from __future__ import annotations
@@ -16,9 +20,14 @@ from pathlib import Path
 import docx
 from docx.document import Document as WordDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Pt
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Inches, Pt, RGBColor
+from docx.table import Table as WordTable
+from docx.text.paragraph import Paragraph as WordParagraph
 
 from oretrace.reporting.sections import (
+    DRAFT_MARK,
     Block,
     Bullets,
     Document,
@@ -41,25 +50,122 @@ def _paragraph(word: WordDocument, block: Paragraph) -> None:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
 
+FONT = "Times New Roman"
+TEXT_WIDTH = Inches(6.5)  # US Letter, one-inch margins
+HEADING_SIZES = {1: 14, 2: 12, 3: 11, 4: 10}
+
+
+def column_widths(table: Table, total: int = TEXT_WIDTH) -> list[int]:
+    """Widths (EMU) that sum to ``total``, shared by how much text each column holds: never
+    less than its longest word (so no word is split) and never more than a long sentence."""
+    rows = (table.header, *table.rows)
+    weights = []
+    for c in range(len(table.header)):
+        texts = [printable(r[c]) if c < len(r) else "" for r in rows]
+        longest_word = max((len(w) for t in texts for w in t.split()), default=1)
+        longest = max((len(t) for t in texts[1:]), default=0)
+        weights.append(max(longest_word + 1, min(longest, 48), 4))
+    scale = total / sum(weights)
+    widths = [int(w * scale) for w in weights]
+    widths[-1] += total - sum(widths)
+    return widths
+
+
+def _row_properties(grid: WordTable) -> None:
+    for r, row in enumerate(grid.rows):
+        properties = row._tr.get_or_add_trPr()
+        properties.append(OxmlElement("w:cantSplit"))  # a row stays on one page
+        if r == 0:
+            properties.append(OxmlElement("w:tblHeader"))  # repeated on every page
+
+
 def _table(word: WordDocument, table: Table) -> None:
     if table.caption:
-        word.add_paragraph(printable(table.caption), style="Caption")
+        caption = word.add_paragraph(printable(table.caption), style="Caption")
+        caption.paragraph_format.keep_with_next = True
     grid = word.add_table(rows=1 + len(table.rows), cols=len(table.header))
-    grid.style = "Table Grid"
+    grid.style = None if table.centered else "Table Grid"
+    grid.autofit = False
+    widths = (
+        [TEXT_WIDTH // len(table.header)] * len(table.header)
+        if table.centered
+        else column_widths(table)
+    )
+    for column, width in zip(grid.columns, widths, strict=True):
+        column.width = width
     for r, values in enumerate((table.header, *table.rows)):
         cells = grid.rows[r].cells
         for c, value in enumerate(values):
+            cells[c].width = widths[c]
             paragraph = cells[c].paragraphs[0]
             run = paragraph.add_run(printable(value))
             run.bold = r == 0 or None
-            if c in table.numeric:
+            if table.centered:
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                if r > 0:
+                    run.font.size = Pt(8)
+            elif c in table.numeric:
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    _row_properties(grid)
     word.add_paragraph()
+
+
+def _field(paragraph: WordParagraph, instruction: str) -> None:
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), instruction)
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "1"
+    run.append(text)
+    field.append(run)
+    paragraph._p.append(field)
+
+
+def _page_setup(word: WordDocument, draft: bool) -> None:
+    section = word.sections[0]
+    section.page_width, section.page_height = Inches(8.5), Inches(11)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Inches(1))
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    footer.add_run("Page ")
+    _field(footer, "PAGE")
+    footer.add_run(" of ")
+    _field(footer, "NUMPAGES")
+    if draft:
+        header = section.header.paragraphs[0]
+        header.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run = header.add_run(DRAFT_MARK)
+        run.bold = True
+
+
+def _styles(word: WordDocument) -> None:
+    """One serif family in black for everything, as filings are printed."""
+    for style in word.styles:
+        font = getattr(style, "font", None)
+        if font is None:
+            continue
+        font.name = FONT
+        element = style.element.rPr
+        if element is not None and element.rFonts is not None:
+            for attribute in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+                element.rFonts.attrib.pop(qn(attribute), None)
+    word.styles["Normal"].font.size = Pt(10)
+    for level, size in HEADING_SIZES.items():
+        font = word.styles[f"Heading {level}"].font
+        font.size = Pt(size)
+        font.color.rgb = RGBColor(0, 0, 0)
+        font.bold = True
+        font.italic = False
+    word.styles["Caption"].font.color.rgb = RGBColor(0, 0, 0)
 
 
 def _block(word: WordDocument, block: Block) -> None:
     if isinstance(block, Heading):
-        word.add_heading(printable(block.text), level=min(max(block.level, 1), 9))
+        heading = word.add_heading(printable(block.text), level=min(max(block.level, 1), 9))
+        heading.paragraph_format.keep_with_next = True
+        if block.level == 1:
+            heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
     elif isinstance(block, Paragraph):
         _paragraph(word, block)
     elif isinstance(block, Bullets):
@@ -73,9 +179,8 @@ def _block(word: WordDocument, block: Block) -> None:
 
 def render_docx(document: Document, as_of: dt.date, author: str) -> bytes:
     word = docx.Document()
-    style = word.styles["Normal"]
-    style.font.name = "Times New Roman"
-    style.font.size = Pt(10)
+    _styles(word)
+    _page_setup(word, document.draft)
     for block in document.blocks:
         _block(word, block)
     stamp = dt.datetime.combine(as_of, dt.time())

@@ -20,6 +20,7 @@ import xlsxwriter
 
 from oretrace.reporting.data import ReportData
 from oretrace.reporting.figures import appendix_order, is_identified, key_figures, status_label
+from oretrace.reporting.sections import DRAFT_MARK
 
 Cell = str | int | float
 Row = tuple[Cell, ...]
@@ -133,7 +134,7 @@ def write_exports(data: ReportData, path: Path) -> Path:
     workbook = xlsxwriter.Workbook(str(path), options)
     workbook.set_properties(
         {
-            "title": f"Conflict minerals exports {data.period}",
+            "title": f"{'DRAFT - ' if data.draft else ''}Conflict minerals exports {data.period}",
             "company": data.organisation.legal_name,
             "created": created,
             "comments": f"Snapshot {data.fingerprint()}",
@@ -158,5 +159,7 @@ def write_exports(data: ReportData, path: Path) -> Path:
         worksheet.fit_to_pages(1, 0)
         worksheet.repeat_rows(0)
         worksheet.set_footer(f"&L{sheet.name}&RPage &P of &N")
+        if data.draft:
+            worksheet.set_header(f"&C&B{DRAFT_MARK}")
     workbook.close()
     return path

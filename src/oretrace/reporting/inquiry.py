@@ -65,6 +65,13 @@ def scope_sentence(data: ReportData) -> str:
     )
 
 
+def status_basis(data: ReportData) -> str:
+    """Where the RMAP status comes from: the dated RMI lists in force, never the build day."""
+    if data.status_as_of is None:
+        return "according to RMI's lists (none was imported, so none is counted as conformant)"
+    return f"according to the RMI facility lists dated {long_date(data.status_as_of)}"
+
+
 def description(data: ReportData) -> list[Block]:
     """How the RCOI was run, with the survey's real numbers."""
     org = data.organisation
@@ -93,7 +100,7 @@ def description(data: ReportData) -> list[Block]:
         Paragraph(
             f"Suppliers named {entries}. They were identified as {distinct}, of which "
             f"{counts.conformant} were conformant with the RMI Responsible Minerals "
-            f"Assurance Process (RMAP) as of {long_date(data.as_of)} and "
+            f"Assurance Process (RMAP) {status_basis(data)} and "
             f"{counts.known_not_conformant} were known but not conformant; "
             f"{counts.not_identified} of the entries could not be "
             "identified as a smelter or refiner."
@@ -114,7 +121,9 @@ def results_table(data: ReportData) -> Table:
     return Table(
         header=("Metal", "Suppliers using the metal", "Coverage", "RCOI result"),
         rows=rows,
-        caption=f"RCOI results by metal, calendar year {data.period}",
+        caption=f"RCOI results by metal, calendar year {data.period}. Coverage: the share of "
+        f"the {data.suppliers_surveyed} suppliers surveyed whose valid declaration states "
+        "whether they use the metal.",
         numeric=(1, 2),
     )
 

@@ -79,8 +79,11 @@ def rollup_content(
     is the snapshot's ``as_of`` date.
     """
     organisation = data.organisation
+    company = company_block(organisation)
+    if data.draft:  # a draft must not pass for our declaration
+        company["company_name"] = f"DRAFT - {company.get('company_name', '')}".strip(" -")
     return RollupContent(
-        company=company_block(organisation),
+        company=company,
         effective_date=data.as_of,
         scope=SCOPE_PRODUCTS if products else SCOPE_COMPANY,
         scope_description=description,
@@ -93,8 +96,11 @@ def rollup_content(
 
 
 def company_block(organisation: Organisation) -> dict[str, str]:
-    """Layout key → text, for the company-block fields the organisation has filled."""
+    """Layout key → text, for the company-block fields the organisation has filled (the
+    placeholder company name of an empty profile is never written)."""
     block = {key: str(getattr(organisation, attr)).strip() for key, attr in COMPANY_FIELDS}
+    if block["company_name"] == Organisation().legal_name:
+        block["company_name"] = ""
     return {key: value for key, value in block.items() if value}
 
 

@@ -59,6 +59,7 @@ def report_snapshot(
     smelters = _smelters(assessment)
     lines = _suppliers(assessment, responses)
     unattributed = tuple(sorted(d.stored_file.original_name for d in responses.unattributed))
+    reference, status_as_of = reference_in_force(as_of)
     responded = sum(1 for line in lines if line.responded)
     rate = responded / len(lines) if lines else 0.0
     return ReportData(
@@ -76,13 +77,31 @@ def report_snapshot(
         corrective_actions=_corrective_actions(responses),
         products=_products(assessment),
         rollup_answers=derive_answers(suppliers, smelters, rate),
-        reference=tuple(
-            f"{s.label} ({s.as_of or 'undated'})"
-            for s in ReferenceSnapshot.objects.order_by("as_of", "key")
-            if s.as_of is None or s.as_of <= as_of
-        ),
+        reference=reference,
+        status_as_of=status_as_of,
         unattributed_files=unattributed,
     )
+
+
+def reference_in_force(as_of: dt.date) -> tuple[tuple[str, ...], dt.date | None]:
+    """The reference data a report on ``as_of`` relies on, and the date of its RMAP status.
+
+    The newest CMRT look-up dated by ``as_of`` (smelter identification) and the RMI facility
+    lists of the newest date by then (RMAP status); older and other templates' look-ups
+    (EMRT, CRT, AMRT) are not in force for a 3TG report.
+    """
+    dated = [
+        s
+        for s in ReferenceSnapshot.objects.order_by("as_of", "key").only(
+            "key", "kind", "label", "as_of"
+        )
+        if s.as_of is not None and s.as_of <= as_of
+    ]
+    lookups = [s for s in dated if s.kind == "template" and s.key.startswith("template:CMRT:")]
+    lists = [s for s in dated if s.kind == "facility_list"]
+    status_as_of = max((s.as_of for s in lists if s.as_of), default=None)
+    chosen = lookups[-1:] + [s for s in lists if s.as_of == status_as_of]
+    return tuple(f"{s.label} ({s.as_of})" for s in chosen), status_as_of
 
 
 def _scope() -> tuple[ScopeEntry, ...]:
