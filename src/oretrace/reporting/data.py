@@ -52,6 +52,7 @@ class Organisation:
     record_keeping: str = ""  # e.g. "Records are kept for five years in oretrace."
     supplier_engagement: str = ""
     risk_mitigation: tuple[str, ...] = ()  # steps planned for next year
+    measures: tuple[str, ...] = ()  # measures performed, "YYYY-MM-DD: what was done"
     independent_audit: str = ""  # statement on IPSA / audits of smelters
     company_answers: dict[str, str] = field(default_factory=dict)  # roll-up CMRT A–H
     company_comments: dict[str, str] = field(default_factory=dict)
@@ -177,6 +178,10 @@ class ReportData:
     status_as_of: dt.date | None = None  # date of the RMAP status lists in force
     unattributed_files: tuple[str, ...] = ()  # unreadable files whose sender is unknown
     draft: bool = False  # built with --draft: every document is stamped DRAFT
+    group_companies_total: int = 0  # group companies in the registry (scope is N of these)
+    received_first: dt.date | None = None  # first and last day a declaration counted arrived
+    received_last: dt.date | None = None
+    corrected: int = 0  # suppliers whose declaration in force corrects one with findings
 
     @property
     def response_rate(self) -> float:

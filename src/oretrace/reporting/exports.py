@@ -20,6 +20,7 @@ import xlsxwriter
 
 from oretrace.reporting.data import ReportData
 from oretrace.reporting.figures import appendix_order, is_identified, key_figures, status_label
+from oretrace.reporting.ordering import natural_keys
 from oretrace.reporting.sections import DRAFT_MARK
 
 Cell = str | int | float
@@ -39,7 +40,9 @@ def key_figure_records(data: ReportData) -> Iterator[Row]:
 
 
 def smelter_row_records(data: ReportData) -> Iterator[Row]:
-    for r in sorted(data.smelter_rows, key=lambda r: (r.supplier, r.file, r.row, r.metal)):
+    for r in sorted(
+        data.smelter_rows, key=lambda r: (natural_keys(r.supplier, r.file), r.row, r.metal)
+    ):
         yield (
             r.supplier, r.file, r.row, r.metal, r.reported_id, r.reported_name,
             r.reported_country, r.smelter_id, r.standard_name, r.decision,
@@ -58,7 +61,7 @@ def smelter_records(data: ReportData) -> Iterator[Row]:
 
 def supplier_records(data: ReportData) -> Iterator[Row]:
     actions = Counter(a.supplier for a in data.corrective_actions)
-    for s in sorted(data.suppliers, key=lambda s: (s.name, s.supplier_id)):
+    for s in sorted(data.suppliers, key=lambda s: natural_keys(s.name, s.supplier_id)):
         yield (
             s.supplier_id, s.name, "yes" if s.responded else "no", s.status, s.template,
             s.version, s.effective_date, s.errors, s.warnings, actions[s.name],
@@ -76,13 +79,13 @@ def _cell_key(cell: str) -> tuple[str, int, str]:
 
 
 def corrective_action_records(data: ReportData) -> Iterator[Row]:
-    key = lambda a: (a.supplier, a.file, _cell_key(a.cell), a.code, a.finding)  # noqa: E731
+    key = lambda a: (natural_keys(a.supplier, a.file), _cell_key(a.cell), a.code, a.finding)  # noqa: E731
     for a in sorted(data.corrective_actions, key=key):
         yield (a.supplier, a.file, a.severity, a.code, a.cell, a.finding, a.request)
 
 
 def product_records(data: ReportData) -> Iterator[Row]:
-    for p in sorted(data.products, key=lambda p: (p.number, p.name)):
+    for p in sorted(data.products, key=lambda p: natural_keys(p.number, p.name)):
         yield (
             p.number, p.name, p.category, p.risk_level, round(p.coverage, 4), p.parts,
             p.parts_uncovered,

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from oretrace.reporting.data import ReportData, SmelterLine, SmelterRowLine, SupplierLine
+from oretrace.reporting.ordering import natural_keys
 
 IDENTIFIED_DECISIONS = frozenset({"auto", "confirmed"})
 UNATTRIBUTED = "unattributed"
@@ -173,7 +174,7 @@ def smelter_counts(data: ReportData, metal: str | None = None) -> SmelterCounts:
 
 def appendix_order(smelters: Iterable[SmelterLine]) -> list[SmelterLine]:
     """Sorted as Appendix 2 lists them: metal, then country, then name (then ID)."""
-    return sorted(smelters, key=lambda s: (s.metal, s.country, s.name, s.smelter_id))
+    return sorted(smelters, key=lambda s: natural_keys(s.metal, s.country, s.name, s.smelter_id))
 
 
 def conformant_smelters(data: ReportData) -> list[SmelterLine]:

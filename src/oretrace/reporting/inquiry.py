@@ -58,6 +58,10 @@ def scope_sentence(data: ReportData) -> str:
     units = len({(e.group_company, e.business_unit) for e in data.scope})
     categories = len({e.product_category for e in data.scope})
     companies = plural(groups, "group company", "group companies")
+    if data.group_companies_total > groups:
+        companies = (
+            f"{groups} of {plural(data.group_companies_total, 'group company', 'group companies')}"
+        )
     return (
         f"The inquiry covered {plural(categories, 'product category', 'product categories')} "
         f"of {plural(units, 'business unit')} in {companies} and "

@@ -13,6 +13,7 @@ from oretrace.reporting import inquiry
 from oretrace.reporting.data import ReportData
 from oretrace.reporting.figures import charts, percent
 from oretrace.reporting.figures import key_figures as figure_lines
+from oretrace.reporting.ordering import natural
 from oretrace.reporting.sections import Block, Document, Figure, Heading, Paragraph, Table
 
 ATTENTION_RISK = ("high", "medium")
@@ -58,7 +59,9 @@ def suppliers_needing_action(data: ReportData) -> Table:
         or requests[s.supplier_id]
         or not s.responded
     ]
-    chosen.sort(key=lambda s: (s.risk_level not in ATTENTION_RISK, s.risk_level != "high", s.name))
+    chosen.sort(
+        key=lambda s: (s.risk_level not in ATTENTION_RISK, s.risk_level != "high", natural(s.name))
+    )
     rows = tuple(
         (
             s.name,

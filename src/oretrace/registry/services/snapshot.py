@@ -10,10 +10,14 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Collection
 
+from django.utils import timezone
+
 from oretrace.assessment.overview import PeriodAssessment
 from oretrace.registry.models import (
+    Declaration,
     DeclarationSmelter,
     Finding,
+    GroupCompany,
     ProductCategory,
     ReferenceSmelter,
     ReferenceSnapshot,
@@ -38,7 +42,8 @@ from oretrace.reporting.data import (
     SmelterRowLine,
     SupplierLine,
 )
-from oretrace.reporting.figures import declaration_tally
+from oretrace.reporting.figures import appendix_order, declaration_tally
+from oretrace.reporting.ordering import natural_keys
 from oretrace.reporting.rollup_answers import derive_answers
 
 _ACTIONABLE = ("error", "warning")
@@ -60,6 +65,8 @@ def report_snapshot(
     lines = _suppliers(assessment, responses)
     unattributed = tuple(sorted(d.stored_file.original_name for d in responses.unattributed))
     reference, status_as_of = reference_in_force(as_of)
+    counted = [*responses.chosen.values(), *responses.unreadable.values(), *responses.unattributed]
+    received = [timezone.localdate(d.ingested_at) for d in counted]
     responded = sum(1 for line in lines if line.responded)
     rate = responded / len(lines) if lines else 0.0
     return ReportData(
@@ -80,6 +87,10 @@ def report_snapshot(
         reference=reference,
         status_as_of=status_as_of,
         unattributed_files=unattributed,
+        group_companies_total=GroupCompany.objects.count(),
+        received_first=min(received, default=None),
+        received_last=max(received, default=None),
+        corrected=_corrected(responses),
     )
 
 
@@ -104,6 +115,16 @@ def reference_in_force(as_of: dt.date) -> tuple[tuple[str, ...], dt.date | None]
     return tuple(f"{s.label} ({s.as_of})" for s in chosen), status_as_of
 
 
+def _corrected(responses: Responses) -> int:
+    """Suppliers whose declaration in force is valid and replaced one that had findings:
+    corrective actions that were closed by a corrected file."""
+    valid = [d for d in responses.chosen.values() if d.status == Declaration.Status.VALID]
+    earlier = Declaration.objects.filter(
+        superseded_by__in=[d.pk for d in valid], status=Declaration.Status.FINDINGS
+    )
+    return len(set(earlier.values_list("supplier_id", flat=True)))
+
+
 def _scope() -> tuple[ScopeEntry, ...]:
     entries = [
         ScopeEntry(
@@ -114,7 +135,10 @@ def _scope() -> tuple[ScopeEntry, ...]:
         for c in ProductCategory.objects.select_related("business_unit__group_company")
     ]
     return tuple(
-        sorted(entries, key=lambda e: (e.group_company, e.business_unit, e.product_category))
+        sorted(
+            entries,
+            key=lambda e: natural_keys(e.group_company, e.business_unit, e.product_category),
+        )
     )
 
 
@@ -147,7 +171,7 @@ def _smelters(assessment: PeriodAssessment) -> tuple[SmelterLine, ...]:
                 supplier_count=found.supplier_count,
             )
         )
-    return tuple(sorted(lines, key=lambda s: (s.metal, s.country, s.name, s.smelter_id)))
+    return tuple(appendix_order(lines))
 
 
 def _smelter_rows(responses: Responses, as_of: dt.date) -> tuple[SmelterRowLine, ...]:
@@ -179,7 +203,7 @@ def _smelter_rows(responses: Responses, as_of: dt.date) -> tuple[SmelterRowLine,
                 reason=row.reason,
             )
         )
-    return tuple(sorted(rows, key=lambda r: (r.supplier, r.file, r.row)))
+    return tuple(sorted(rows, key=lambda r: (natural_keys(r.supplier, r.file), r.row)))
 
 
 def _finding_counts(declaration_ids: list[int]) -> dict[int, Counter[str]]:
@@ -219,7 +243,7 @@ def _suppliers(assessment: PeriodAssessment, responses: Responses) -> tuple[Supp
                 reasons=tuple(risk.reasons),
             )
         )
-    return tuple(sorted(lines, key=lambda s: (s.name, s.supplier_id)))
+    return tuple(sorted(lines, key=lambda s: natural_keys(s.name, s.supplier_id)))
 
 
 def _corrective_actions(responses: Responses) -> tuple[CorrectiveAction, ...]:
@@ -261,7 +285,7 @@ def _corrective_actions(responses: Responses) -> tuple[CorrectiveAction, ...]:
                 ),
             )
         )
-    return tuple(sorted(actions, key=lambda a: (a.supplier, a.file, a.cell, a.code)))
+    return tuple(sorted(actions, key=lambda a: natural_keys(a.supplier, a.file, a.cell, a.code)))
 
 
 def _products(assessment: PeriodAssessment) -> tuple[ProductLine, ...]:
