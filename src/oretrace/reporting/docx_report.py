@@ -55,18 +55,30 @@ TEXT_WIDTH = Inches(6.5)  # US Letter, one-inch margins
 HEADING_SIZES = {1: 14, 2: 12, 3: 11, 4: 10}
 
 
+CHAR = Inches(0.085)  # a 10pt serif character, generously (bold, or a wider substitute)
+CELL_PADDING = Inches(0.2)
+
+
 def column_widths(table: Table, total: int = TEXT_WIDTH) -> list[int]:
-    """Widths (EMU) that sum to ``total``, shared by how much text each column holds: never
-    less than its longest word (so no word is split) and never more than a long sentence."""
+    """Widths (EMU) that sum to ``total``: each column at least as wide as its longest word
+    (so no word is split), the rest shared by how much more text each column holds."""
     rows = (table.header, *table.rows)
-    weights = []
+    least, wants = [], []
     for c in range(len(table.header)):
         texts = [printable(r[c]) if c < len(r) else "" for r in rows]
         longest_word = max((len(w) for t in texts for w in t.split()), default=1)
-        longest = max((len(t) for t in texts[1:]), default=0)
-        weights.append(max(longest_word + 1, min(longest, 48), 4))
-    scale = total / sum(weights)
-    widths = [int(w * scale) for w in weights]
+        longest = max((len(t) for t in texts), default=0)
+        least.append(int(longest_word * CHAR + CELL_PADDING))
+        wants.append(max(min(longest, 60) - longest_word, 0))
+    spare = total - sum(least)
+    if spare <= 0:  # too many long words: shrink in proportion
+        widths = [int(w * total / sum(least)) for w in least]
+    else:
+        share = sum(wants) or len(wants)
+        widths = [
+            w + int(spare * (want if sum(wants) else 1) / share)
+            for w, want in zip(least, wants, strict=True)
+        ]
     widths[-1] += total - sum(widths)
     return widths
 
@@ -141,6 +153,12 @@ def _page_setup(word: WordDocument, draft: bool) -> None:
 
 def _styles(word: WordDocument) -> None:
     """One serif family in black for everything, as filings are printed."""
+    defaults = word.styles.element.find(qn("w:docDefaults"))
+    fonts = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr")).find(qn("w:rFonts"))
+    for attribute in list(fonts.attrib):
+        del fonts.attrib[attribute]
+    for attribute in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attribute), FONT)
     for style in word.styles:
         font = getattr(style, "font", None)
         if font is None:
