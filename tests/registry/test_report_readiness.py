@@ -148,13 +148,14 @@ def test_final_outputs_hold_no_placeholder(tmp_path: Path) -> None:
 
 
 def test_dates_are_the_ones_the_registry_vouches_for(tmp_path: Path) -> None:
-    listed = tmp_path / "conformant.csv"
-    listed.write_text(
-        "Metal,Smelter ID,Standard Smelter Name,Country,RMI Status\n"
-        "Tin,CID001182,Minsur,PERU,Conformant\n",
-        encoding="utf-8",
-    )
-    add_snapshots(import_file(listed, as_of=dt.date(2026, 1, 15)), actor="test")
+    for day in (dt.date(2025, 12, 15), dt.date(2026, 1, 15)):  # the second: after the period
+        listed = tmp_path / f"conformant-{day}.csv"
+        listed.write_text(
+            "Metal,Smelter ID,Standard Smelter Name,Country,RMI Status\n"
+            "Tin,CID001182,Minsur,PERU,Conformant\n",
+            encoding="utf-8",
+        )
+        add_snapshots(import_file(listed, as_of=day), actor="test")
     _period(tmp_path)
     Declaration.objects.update(ingested_at=timezone.make_aware(dt.datetime(2026, 1, 10, 12)))
     update_profile(demo_profile(), "test")
@@ -168,7 +169,8 @@ def test_dates_are_the_ones_the_registry_vouches_for(tmp_path: Path) -> None:
     cmr = " ".join(
         re.sub(r"<[^>]+>", " ", (out / "ex-1.01.htm").read_text(encoding="ascii")).split()
     )
-    assert "according to the RMI facility lists dated January 15, 2026" in cmr
+    assert "according to the RMI facility lists dated December 15, 2025" in cmr
+    assert "January 15, 2026" not in cmr  # a list after the period is not the status at its end
     assert "as of March 31, 2026" not in cmr  # the build day never stands for the list's date
     assert "surveyed 2 suppliers" in cmr  # the supplier created in June does not count yet
     assert "March 31, 2026" in (out / "form-sd.htm").read_text(encoding="ascii")  # signature

@@ -243,3 +243,13 @@ def test_the_determination_follows_the_conclusions(
         text = " ".join(form_sd(data, mode).text().split())
         assert expected in text and absent not in text
         assert ("Item 1.01(a) and (b) only" in text) is (mode == "rcoi" and not favourable)
+
+
+def test_empty_charts_have_no_negative_axis() -> None:
+    from oretrace.reporting.charts import _draw
+    from oretrace.reporting.figures import charts
+
+    for chart in charts(ReportData(period=2019, as_of=dt.date(2020, 5, 1))):
+        axes = _draw(chart).axes[0]
+        low, high = axes.get_xlim() if chart.horizontal else axes.get_ylim()
+        assert low == 0 and high > 0, chart.name

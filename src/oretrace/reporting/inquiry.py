@@ -72,8 +72,14 @@ def scope_sentence(data: ReportData) -> str:
 def status_basis(data: ReportData) -> str:
     """Where the RMAP status comes from: the dated RMI lists in force, never the build day."""
     if data.status_as_of is None:
-        return "according to RMI's lists (none was imported, so none is counted as conformant)"
-    return f"according to the RMI facility lists dated {long_date(data.status_as_of)}"
+        return (
+            "according to RMI's facility lists (none dated within the period was imported, so "
+            "none is counted as conformant)"
+        )
+    return (
+        f"according to the RMI facility lists dated {long_date(data.status_as_of)}, the newest "
+        "on or before the end of the period"
+    )
 
 
 def description(data: ReportData) -> list[Block]:

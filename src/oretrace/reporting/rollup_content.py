@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from oretrace.cmrt.answers import SCOPES
 from oretrace.cmrt.layouts import Layout
 from oretrace.cmrt.revisions import Family
-from oretrace.cmrt.writer import CellInput, Draft, draft_bytes
+from oretrace.cmrt.writer import CellInput, Draft, draft_bytes, layout_of
 from oretrace.reporting.data import MetalAnswersLine, Organisation, ReportData, SmelterLine
+from oretrace.reporting.rollup_labels import own_layout_labels, own_layout_widths
 
 SCOPE_COMPANY, SCOPE_PRODUCTS, SCOPE_USER_DEFINED = SCOPES
 LATEST_REVISION = "6.5"
@@ -154,6 +155,9 @@ def write_own_layout(content: RollupContent) -> bytes:
     draft.company_comments = dict(content.company_comments or {})
     draft.smelters = [_own_smelter_row(line) for line in content.smelters]
     draft.products = [{"number": number, "name": name} for number, name in content.products]
+    layout = layout_of(draft)
+    draft.labels = own_layout_labels(layout)
+    draft.widths = own_layout_widths(layout)
     return draft_bytes(draft)
 
 

@@ -64,7 +64,7 @@ def report_snapshot(
     smelters = _smelters(assessment)
     lines = _suppliers(assessment, responses)
     unattributed = tuple(sorted(d.stored_file.original_name for d in responses.unattributed))
-    reference, status_as_of = reference_in_force(as_of)
+    reference, status_as_of = reference_in_force(as_of, dt.date(year, 12, 31))
     counted = [*responses.chosen.values(), *responses.unreadable.values(), *responses.unattributed]
     received = [timezone.localdate(d.ingested_at) for d in counted]
     responded = sum(1 for line in lines if line.responded)
@@ -94,11 +94,14 @@ def report_snapshot(
     )
 
 
-def reference_in_force(as_of: dt.date) -> tuple[tuple[str, ...], dt.date | None]:
+def reference_in_force(
+    as_of: dt.date, period_end: dt.date
+) -> tuple[tuple[str, ...], dt.date | None]:
     """The reference data a report on ``as_of`` relies on, and the date of its RMAP status.
 
     The newest CMRT look-up dated by ``as_of`` (smelter identification) and the RMI facility
-    lists of the newest date by then (RMAP status); older and other templates' look-ups
+    lists of the newest date on or before both ``as_of`` and the period's end — the lists the
+    assessment takes the status at period end from; older and other templates' look-ups
     (EMRT, CRT, AMRT) are not in force for a 3TG report.
     """
     dated = [
@@ -109,7 +112,7 @@ def reference_in_force(as_of: dt.date) -> tuple[tuple[str, ...], dt.date | None]
         if s.as_of is not None and s.as_of <= as_of
     ]
     lookups = [s for s in dated if s.kind == "template" and s.key.startswith("template:CMRT:")]
-    lists = [s for s in dated if s.kind == "facility_list"]
+    lists = [s for s in dated if s.kind == "facility_list" and s.as_of and s.as_of <= period_end]
     status_as_of = max((s.as_of for s in lists if s.as_of), default=None)
     chosen = lookups[-1:] + [s for s in lists if s.as_of == status_as_of]
     return tuple(f"{s.label} ({s.as_of})" for s in chosen), status_as_of
