@@ -24,6 +24,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Inches, Pt, RGBColor
 from docx.table import Table as WordTable
+from docx.table import _Cell
 from docx.text.paragraph import Paragraph as WordParagraph
 
 from oretrace.reporting.sections import (
@@ -105,8 +106,9 @@ def _table(word: WordDocument, table: Table) -> None:
     )
     for column, width in zip(grid.columns, widths, strict=True):
         column.width = width
-    for r, values in enumerate((table.header, *table.rows)):
-        cells = grid.rows[r].cells
+    for r, (row, values) in enumerate(zip(grid.rows, (table.header, *table.rows), strict=True)):
+        # The row's own cells: ``row.cells`` rebuilds every cell of the table each time.
+        cells = [_Cell(tc, grid) for tc in row._tr.tc_lst]
         for c, value in enumerate(values):
             cells[c].width = widths[c]
             paragraph = cells[c].paragraphs[0]
