@@ -1,7 +1,7 @@
 """Build the report set and the roll-up CMRT of a large synthetic group: time, queries, memory.
 
     .venv/bin/python benchmarks/report_scale.py [--suppliers 4100] [--keep DIR]
-                                                [--baseline-src DIR]
+                                                [--baseline-src DIR] [--clone-from DB]
 
 Generates a group (``oretrace.synthetic``), imports its suppliers and ingests every
 declaration into a fresh SQLite registry (skipped when ``--keep DIR`` already holds one),
@@ -9,6 +9,11 @@ then builds, each in its own process so peak memory is that step's alone:
 
 - ``report``: the snapshot (``report_snapshot``) and every document (``build_report``);
 - ``rollup``: the snapshot and our roll-up CMRT in oretrace's own layout.
+
+``--clone-from DB`` prepares faster (generating and ingesting 4,100 files takes most of an
+hour on a loaded 2-core machine): it copies a registry made by ``make demo`` and repeats its
+suppliers and declarations (with their smelter rows, findings and products, each copy a new
+supplier and a new stored file) until ``--suppliers`` declarations exist.
 
 For each it prints wall time, the number of SQL queries, and the peak resident memory of the
 process. With ``--baseline-src DIR`` (a ``src`` folder of an older oretrace, e.g. from
@@ -75,6 +80,78 @@ def _run_step(step: str, src: Path, out: Path) -> dict[str, float]:
     return result
 
 
+def _clone(work: Path, source: Path, declarations: int) -> None:
+    import shutil
+
+    (work / "data").mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, work / "data" / "oretrace.sqlite3")
+    from oretrace.cli.database import open_registry
+
+    open_registry()
+    from django.db import transaction
+
+    from oretrace.registry.models import (
+        Declaration,
+        DeclarationProduct,
+        DeclarationSmelter,
+        Finding,
+        OrganisationProfile,
+        StoredFile,
+        Supplier,
+    )
+
+    OrganisationProfile.objects.all().delete()  # an older tree may not know newer fields
+    originals = list(Declaration.objects.exclude(supplier=None).filter(is_current=True))
+    rows = _children(DeclarationSmelter, originals)
+    findings = _children(Finding, originals)
+    products = _children(DeclarationProduct, originals)
+    copy = 0
+    while Declaration.objects.exclude(supplier=None).filter(is_current=True).count() < declarations:
+        copy += 1
+        with transaction.atomic():
+            for original in originals:
+                supplier = Supplier.objects.create(
+                    name=f"{original.supplier.name} #{copy}",  # type: ignore[union-attr]
+                    normalised_name=f"copy {copy} {original.supplier_id}",
+                )
+                stored = StoredFile.objects.create(
+                    sha256=f"{copy:08x}{original.stored_file.sha256[8:]}",
+                    size=original.stored_file.size,
+                    original_name=f"copy{copy}-{original.stored_file.original_name}",
+                    content=original.stored_file.content.name,
+                )
+                old = original.pk
+                original.pk = None
+                original.supplier, original.stored_file, original.supersedes = (
+                    supplier,
+                    stored,
+                    None,
+                )
+                original.save()
+                for model, children in ((DeclarationSmelter, rows), (Finding, findings),
+                                        (DeclarationProduct, products)):  # fmt: skip
+                    made = []
+                    for child in children.get(old, []):
+                        child.pk, child.declaration_id = None, original.pk
+                        made.append(child)
+                    model.objects.bulk_create(made)  # type: ignore[attr-defined]
+                original.pk = old
+                original.refresh_from_db()
+    print(
+        f"cloned the demo registry {copy} times: "
+        f"{Declaration.objects.filter(is_current=True).count()} declarations"
+    )
+
+
+def _children(model: type, declarations: list) -> dict[int, list]:  # type: ignore[type-arg]
+    found: dict[int, list] = {}  # type: ignore[type-arg]
+    for child in model.objects.filter(  # type: ignore[attr-defined]
+        declaration_id__in=[d.pk for d in declarations]
+    ):
+        found.setdefault(child.declaration_id, []).append(child)
+    return found
+
+
 def _prepare(work: Path, suppliers: int) -> None:
     if (work / "data" / "oretrace.sqlite3").exists():
         print(f"using the registry in {work / 'data'}")
@@ -106,10 +183,13 @@ def main() -> int:
     parser.add_argument("--suppliers", type=int, default=4100)
     parser.add_argument("--keep", type=Path, help="generate into (and reuse) this folder")
     parser.add_argument("--baseline-src", type=Path, help="src folder of the code to compare")
+    parser.add_argument("--clone-from", type=Path, help="a `make demo` registry to repeat")
     args = parser.parse_args()
     work = (args.keep or Path(tempfile.mkdtemp(prefix="oretrace-report-scale-"))).resolve()
     os.environ["ORETRACE_DATA_DIR"] = str(work / "data")
     os.environ.pop("ORETRACE_DATABASE_URL", None)
+    if args.clone_from and not (work / "data" / "oretrace.sqlite3").exists():
+        _clone(work, args.clone_from.resolve(), args.suppliers)
     _prepare(work, args.suppliers)
     trees = [("this tree", SRC)]
     if args.baseline_src:

@@ -190,12 +190,21 @@ class ReportData:
     def to_json(self) -> str:
         return json.dumps(_plain(self), ensure_ascii=False, sort_keys=True, indent=1)
 
+    def json_chunks(self) -> typing.Iterator[str]:
+        """``to_json`` piece by piece, without holding the whole text (tens of MB at scale)."""
+        encoder = json.JSONEncoder(ensure_ascii=False, sort_keys=True, indent=1)
+        return encoder.iterencode(_plain(self))
+
     @classmethod
     def from_json(cls, text: str) -> ReportData:
         return _build(cls, json.loads(text))
 
     def fingerprint(self) -> str:
-        return hashlib.sha256(self.to_json().encode()).hexdigest()
+        """sha256 of ``to_json()``, computed from its chunks."""
+        digest = hashlib.sha256()
+        for chunk in self.json_chunks():
+            digest.update(chunk.encode())
+        return digest.hexdigest()
 
 
 def _plain(value: Any) -> Any:

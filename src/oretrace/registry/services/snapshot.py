@@ -184,26 +184,29 @@ def _smelter_rows(responses: Responses, as_of: dt.date) -> tuple[SmelterRowLine,
     by_id = {d.pk: d for d in chosen.values()}
     names = responses.surveyed
     rows = []
-    query = DeclarationSmelter.objects.filter(declaration_id__in=ids).select_related("smelter")
-    for row in query.iterator(chunk_size=5000):
-        declaration = by_id[row.declaration_id]
-        decision, smelter_id = undone.get(
-            row.pk, (row.decision, row.smelter.smelter_id if row.smelter else None)
-        )
+    query = DeclarationSmelter.objects.filter(declaration_id__in=ids).values_list(
+        "pk", "declaration_id", "row", "metal", "reported_id", "name", "country", "decision",
+        "method", "reason", "smelter__smelter_id", "smelter__standard_name",
+    )  # fmt: skip
+    files = {pk: d.stored_file.original_name for pk, d in by_id.items()}
+    suppliers = {pk: names.get(d.supplier_id or 0, "") for pk, d in by_id.items()}
+    for (pk, declaration_id, number, metal, reported_id, name, country, current, method,
+         reason, current_id, standard_name) in query.iterator(chunk_size=5000):  # fmt: skip
+        decision, smelter_id = undone.get(pk, (current, current_id))
         rows.append(
             SmelterRowLine(
-                supplier=names.get(declaration.supplier_id or 0, ""),
-                file=declaration.stored_file.original_name,
-                row=row.row,
-                metal=row.metal,
-                reported_id=row.reported_id,
-                reported_name=row.name,
-                reported_country=row.country,
+                supplier=suppliers[declaration_id],
+                file=files[declaration_id],
+                row=number,
+                metal=metal,
+                reported_id=reported_id,
+                reported_name=name,
+                reported_country=country,
                 smelter_id=smelter_id or "",
-                standard_name=row.smelter.standard_name if row.smelter and smelter_id else "",
+                standard_name=standard_name if current_id and smelter_id else "",
                 decision=decision,
-                method=row.method,
-                reason=row.reason,
+                method=method,
+                reason=reason,
             )
         )
     return tuple(sorted(rows, key=lambda r: (natural_keys(r.supplier, r.file), r.row)))
