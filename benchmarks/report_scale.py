@@ -134,7 +134,7 @@ def _clone(work: Path, source: Path, declarations: int) -> None:
                     for child in children.get(old, []):
                         child.pk, child.declaration_id = None, original.pk
                         made.append(child)
-                    model.objects.bulk_create(made)  # type: ignore[attr-defined]
+                    model.objects.bulk_create(made)
                 original.pk = old
                 original.refresh_from_db()
     print(
@@ -184,6 +184,7 @@ def main() -> int:
     parser.add_argument("--keep", type=Path, help="generate into (and reuse) this folder")
     parser.add_argument("--baseline-src", type=Path, help="src folder of the code to compare")
     parser.add_argument("--clone-from", type=Path, help="a `make demo` registry to repeat")
+    parser.add_argument("--steps", default="report,rollup", help="report, rollup or both")
     args = parser.parse_args()
     work = (args.keep or Path(tempfile.mkdtemp(prefix="oretrace-report-scale-"))).resolve()
     os.environ["ORETRACE_DATA_DIR"] = str(work / "data")
@@ -195,7 +196,8 @@ def main() -> int:
     if args.baseline_src:
         trees.append(("baseline", args.baseline_src.resolve()))
     results: dict[tuple[str, str], dict[str, float]] = {}
-    for step in ("report", "rollup"):
+    steps = [s for s in ("report", "rollup") if s in args.steps.split(",")]
+    for step in steps:
         for label, src in trees:
             found = _run_step(step, src, work / f"out-{step}-{label.replace(' ', '-')}")
             results[step, label] = found
@@ -205,7 +207,7 @@ def main() -> int:
                 f"{found['peak_mb']:5.0f} MB · {int(found['declarations'])} declarations"
             )
     if args.baseline_src:
-        for step in ("report", "rollup"):
+        for step in steps:
             new, old = results[step, "this tree"], results[step, "baseline"]
             print(
                 f"{step}: {new['seconds'] / old['seconds']:.2f}× the baseline's time, "

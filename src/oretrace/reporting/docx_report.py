@@ -22,7 +22,7 @@ from docx.document import Document as WordDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Inches, Pt, RGBColor
+from docx.shared import Emu, Inches, Pt, RGBColor
 from docx.table import Table as WordTable
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph as WordParagraph
@@ -110,7 +110,7 @@ def _table(word: WordDocument, table: Table) -> None:
         # The row's own cells: ``row.cells`` rebuilds every cell of the table each time.
         cells = [_Cell(tc, grid) for tc in row._tr.tc_lst]
         for c, value in enumerate(values):
-            cells[c].width = widths[c]
+            cells[c].width = Emu(widths[c])
             paragraph = cells[c].paragraphs[0]
             run = paragraph.add_run(printable(value))
             run.bold = r == 0 or None
