@@ -4,6 +4,8 @@ ORETRACE_DATABASE_URL is set) and keep stored files in a temporary folder."""
 from __future__ import annotations
 
 import datetime as dt
+import tomllib
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -43,4 +45,10 @@ def write_supplier(
     return path
 
 
-__all__ = ["Family", "write_supplier"]
+def demo_profile() -> dict[str, Any]:
+    """The demo's organisation profile: every filer fact a final report needs."""
+    text = resources.files("oretrace").joinpath("data", "demo-profile.toml").read_text("utf-8")
+    return tomllib.loads(text)
+
+
+__all__ = ["Family", "demo_profile", "write_supplier"]

@@ -8,13 +8,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from django.utils import timezone
 
 from oretrace.cli import main
 from oretrace.cmrt.check import check_path
-from oretrace.registry.models import AuditEntry
+from oretrace.registry.models import AuditEntry, Declaration
 from oretrace.registry.services.ingest import ingest
 from oretrace.registry.services.profile import update_profile
-from tests.registry.conftest import write_supplier
+from tests.registry.conftest import demo_profile, write_supplier
 
 pytestmark = pytest.mark.django_db
 
@@ -31,8 +32,11 @@ def _registry(tmp_path: Path) -> None:
     write_supplier(tmp_path / "in", "Acme Metals", dt.date(2025, 4, 1), metals=("Tin", "Gold"))
     write_supplier(tmp_path / "in", "Beta Wire", dt.date(2025, 5, 2), metals=("Tungsten",))
     ingest([tmp_path / "in"], 2025, "test")
+    received = timezone.make_aware(dt.datetime(2026, 1, 10, 12))  # before every --as-of here
+    Declaration.objects.update(ingested_at=received)
     update_profile(
-        {
+        demo_profile()
+        | {
             "legal_name": "Oretrace Test Corp.",
             "contact_name": "CM Office",
             "contact_email": "cm@test.example",

@@ -24,6 +24,7 @@ ORGANISATION = Organisation(
     website="https://www.kasumi.example/conflict-minerals",
     state_of_incorporation="Japan",
     commission_file_number="001-12345",
+    irs_employer_id="98-7654321",
     contact_name="Aiko Tanaka",
     contact_title="General Counsel",
     contact_phone="+81 3 1234 5678",
@@ -164,6 +165,7 @@ def example_report_data(**changes: object) -> ReportData:
         "corrective_actions": CORRECTIVE_ACTIONS,
         "products": PRODUCTS,
         "reference": ("RMI smelter list 2026-04",),
+        "status_as_of": dt.date(2026, 4, 30),
     }
     values.update(changes)
     return ReportData(**values)  # type: ignore[arg-type]

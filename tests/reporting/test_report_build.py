@@ -212,9 +212,10 @@ def test_docx_tables_and_dates_come_from_the_snapshot(cmr: Path, data: ReportDat
     assert [c.text for c in last.rows[1].cells][:3] == ["Gold", "Italy", "Safimet S.p.A"]
 
 
-def test_exports_workbook_has_five_sheets_with_every_row(cmr: Path, data: ReportData) -> None:
+def test_exports_workbook_has_six_sheets_with_every_row(cmr: Path, data: ReportData) -> None:
     workbook = openpyxl.load_workbook(cmr / "exports.xlsx")
     expected = {
+        "Key figures": 13,
         "Smelter rows": len(data.smelter_rows),
         "Smelters": len(data.smelters),
         "Suppliers": len(data.suppliers),
@@ -236,6 +237,11 @@ def test_exports_workbook_has_five_sheets_with_every_row(cmr: Path, data: Report
     assert cells[:2] == ["Declaration!D9", "Declaration!D10"]  # row order, not text order
     messages = [r[6] for r in actions.iter_rows(min_row=2, values_only=True)]
     assert "Please answer question 2 (cell D9)." in messages
+    for sheet in workbook.worksheets:  # printable: header on every page, one page wide
+        assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref, sheet.title
+        assert sheet.print_title_rows == "$1:$1", sheet.title
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title
+        assert sheet.page_setup.fitToWidth in (None, 1) and sheet.page_setup.fitToHeight == 0
 
 
 def test_exports_write_supplier_text_as_text_never_as_formula(tmp_path: Path) -> None:

@@ -55,7 +55,8 @@ def test_empty_snapshots_build(data: ReportData, mode: str, tmp_path: Path) -> N
     assert f"surveyed {data.suppliers_surveyed} supplier" in text
     assert "a response rate of 0.0%" in text
     sheets = openpyxl.load_workbook(tmp_path / "exports.xlsx")
-    assert [sheets[n].max_row for n in sheets.sheetnames] == [1, 1, len(data.suppliers) + 1, 1, 1]
+    rows = [sheets[n].max_row for n in sheets.sheetnames]
+    assert rows == [14, 1, 1, len(data.suppliers) + 1, 1, 1]
 
 
 def test_empty_exhibit_names_every_setting_to_fill(tmp_path: Path) -> None:
@@ -242,3 +243,13 @@ def test_the_determination_follows_the_conclusions(
         text = " ".join(form_sd(data, mode).text().split())
         assert expected in text and absent not in text
         assert ("Item 1.01(a) and (b) only" in text) is (mode == "rcoi" and not favourable)
+
+
+def test_empty_charts_have_no_negative_axis() -> None:
+    from oretrace.reporting.charts import _draw
+    from oretrace.reporting.figures import charts
+
+    for chart in charts(ReportData(period=2019, as_of=dt.date(2020, 5, 1))):
+        axes = _draw(chart).axes[0]
+        low, high = axes.get_xlim() if chart.horizontal else axes.get_ylim()
+        assert low == 0 and high > 0, chart.name

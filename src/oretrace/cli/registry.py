@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import pwd
@@ -193,14 +194,17 @@ def manage(args: tuple[str, ...]) -> None:
     "Equals the dashboard of an officer of these companies.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
-def status(period: int, group_companies: tuple[str, ...], as_json: bool) -> None:
+@click.option("--as-of", "as_of", help="As the registry stood on this date (default today).")
+def status(period: int, group_companies: tuple[str, ...], as_json: bool, as_of: str | None) -> None:
     """Where a reporting period stands: response rate; declarations valid, with findings or
     unreadable; smelter rows identified; smelters conformant or not at period end; the RCOI
-    conclusion per metal; suppliers by risk level."""
+    conclusion per metal; suppliers by risk level. The same figures, counted by the same
+    rules, as the report built for the same date (docs/reporting.md)."""
     open_registry()
     from oretrace.registry.services.people import StaffAccountError, group_companies_by_code
     from oretrace.registry.services.scope import StaffScope
     from oretrace.registry.services.status import period_status
+    from oretrace.reporting.figures import percent
 
     scope = None
     if group_companies:
@@ -209,7 +213,11 @@ def status(period: int, group_companies: tuple[str, ...], as_json: bool) -> None
         except StaffAccountError as problem:
             raise click.ClickException(str(problem)) from problem
         scope = StaffScope.for_group_companies(ids)
-    result = period_status(period, scope)
+    try:
+        day = dt.date.fromisoformat(as_of) if as_of else None
+    except ValueError as exc:
+        raise click.BadParameter(f"{as_of!r} is not a date (YYYY-MM-DD)") from exc
+    result = period_status(period, scope, as_of=day)
     if as_json:
         click.echo(json.dumps(result.as_json(), indent=2))
         return
@@ -221,9 +229,12 @@ def status(period: int, group_companies: tuple[str, ...], as_json: bool) -> None
     click.echo(f"Reporting period {period}")
     click.echo(
         f"  response rate   {result.suppliers_responded}/{result.suppliers_surveyed} "
-        f"suppliers ({result.response_rate:.0%})"
+        f"suppliers ({percent(result.response_rate)})"
     )
-    click.echo(f"  declarations    {pairs(data['declarations'])}")
+    click.echo(
+        f"  declarations    {pairs(data['declarations'])}; "
+        f"{data['declarations_needing_follow_up']} need follow-up"
+    )
     click.echo(f"  smelter rows    {pairs(data['smelter_rows'])}")
     click.echo(
         f"  smelters        {result.smelters_identified} identified: "
@@ -231,3 +242,7 @@ def status(period: int, group_companies: tuple[str, ...], as_json: bool) -> None
     )
     click.echo(f"  RCOI            {pairs(data['rcoi'])}")
     click.echo(f"  supplier risk   {pairs(data['suppliers_by_risk'])}")
+    click.echo(
+        f"  corrective actions {data['corrective_actions']} to "
+        f"{data['suppliers_with_corrective_actions']} suppliers"
+    )

@@ -32,20 +32,34 @@ def _date(value: str | None) -> dt.date | None:
 )
 @click.option("--as-of", "as_of", help="Freeze the registry as of this date (default today).")
 @click.option(
+    "--draft",
+    is_flag=True,
+    help="Build even when filer facts or data are missing or --as-of is inside the period; "
+    "every page is stamped DRAFT.",
+)
+@click.option(
     "--from-snapshot",
     "snapshot",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Rebuild from a saved snapshot.json (no database).",
 )
 def report(
-    period: int | None, out: Path, mode: str, as_of: str | None, snapshot: Path | None
+    period: int | None,
+    out: Path,
+    mode: str,
+    as_of: str | None,
+    draft: bool,
+    snapshot: Path | None,
 ) -> None:
     """Write Form SD and the Conflict Minerals Report (EDGAR HTML and DOCX), the Excel
     exports, the charts and snapshot.json into OUT.
 
-    The report is built from a snapshot of the registry as of a date; the audit log records
-    its fingerprint and the hash of every file. Building again from the same snapshot.json
-    (--from-snapshot) gives identical files.
+    The report is built from a snapshot of the registry as of a date (the signature date);
+    the audit log records its fingerprint and the hash of every file. Building again from
+    the same snapshot.json (--from-snapshot) gives identical files. A final report needs
+    the filer facts of the profile, a period with declarations and an as-of date after the
+    period ends; otherwise the command lists what is missing and exits 1 (--draft builds
+    anyway, stamped DRAFT).
     """
     from oretrace.reporting.report_set import read_snapshot, write_report_set
 
@@ -57,8 +71,12 @@ def report(
             raise click.UsageError("--period is required unless --from-snapshot is given")
         open_registry()
         from oretrace.registry.services.reports import issue_report
+        from oretrace.reporting.readiness import NotReady
 
-        issued = issue_report(period, out, mode, default_actor(), _date(as_of))
+        try:
+            issued = issue_report(period, out, mode, default_actor(), _date(as_of), draft=draft)
+        except NotReady as exc:
+            raise click.ClickException(str(exc)) from exc
         data, files = issued.snapshot, issued.files
     for path in files:
         click.echo(str(path))
@@ -91,6 +109,9 @@ def _appendix_2(data: object) -> str:
 @click.option("--products", help="Comma-separated product numbers: declare for these only.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
 @click.option("--as-of", "as_of", help="Freeze the registry as of this date (default today).")
+@click.option(
+    "--draft", is_flag=True, help="Build even when facts are missing; DRAFT in the company name."
+)
 def rollup(
     period: int,
     template: Path | None,
@@ -98,6 +119,7 @@ def rollup(
     products: str | None,
     output: Path,
     as_of: str | None,
+    draft: bool,
 ) -> None:
     """Fill our own CMRT for customers: company block and company questions from the profile,
     per-metal answers derived from suppliers' declarations (docs/rollup.md), the
@@ -118,7 +140,7 @@ def rollup(
         chosen = [(n, known[n]) for n in numbers]
     data = template.read_bytes() if template else None
     try:
-        issue_rollup(period, output, default_actor(), data, chosen, _date(as_of))
-    except ValueError as exc:
+        issue_rollup(period, output, default_actor(), data, chosen, _date(as_of), draft=draft)
+    except ValueError as exc:  # NotReady included: it lists what is missing
         raise click.ClickException(str(exc)) from exc
     click.echo(str(output))

@@ -20,8 +20,8 @@ from oretrace.cmrt.limits import DEFAULT_LIMITS, Limits
 from oretrace.cmrt.model import Declaration
 from oretrace.cmrt.reader import read_declaration
 from oretrace.cmrt.rule_catalog import catalogue_for
-from oretrace.cmrt.template_rules import run_rules
 from oretrace.cmrt.safe_open import read_file
+from oretrace.cmrt.template_rules import run_rules
 from oretrace.cmrt.workbook import Workbook
 
 

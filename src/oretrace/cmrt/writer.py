@@ -49,6 +49,10 @@ class Draft:
     checker_cached: int | str | None = None  # what Checker!D2 should hold, if anything
     pasted_values: bool = False  # smelter look-up columns as typed values, not formulas
     pad_rows: int = 0  # like the template: a hidden helper formula down to this Smelter List row
+    #: Text for people, not read back: (sheet, cell) → label, e.g. question texts in column B.
+    labels: dict[tuple[str, str], str] = field(default_factory=dict)
+    #: (sheet, column letter) → width in characters, so dates and names are not "###".
+    widths: dict[tuple[str, str], float] = field(default_factory=dict)
 
 
 def layout_of(draft: Draft) -> Layout:
@@ -77,7 +81,22 @@ def write_draft(draft: Draft, target: Path | io.BytesIO) -> None:
         _write_table(book, layout.mines, draft.mines, date_format, draft.revision)
     if draft.checker_cached is not None:
         _put(book.add_worksheet("Checker"), "D2", draft.checker_cached, date_format)
+    _decorate(book, draft)
     book.close()
+
+
+def _decorate(book: Any, draft: Draft) -> None:
+    """Labels and column widths for a person reading the workbook (see ``Draft.labels``)."""
+    if not draft.labels and not draft.widths:
+        return
+    wrap = book.add_format({"text_wrap": True, "valign": "top"})
+    sheets = {sheet.get_name(): sheet for sheet in book.worksheets()}
+    for (name, ref), text in draft.labels.items():
+        row, col = split_ref(ref)
+        sheets[name].write_string(row - 1, col - 1, text)
+    for (name, letter), width in draft.widths.items():
+        col = split_ref(f"{letter}1")[1] - 1
+        sheets[name].set_column(col, col, width, wrap if name == "Declaration" else None)
 
 
 def draft_bytes(draft: Draft) -> bytes:

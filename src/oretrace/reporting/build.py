@@ -14,6 +14,7 @@ Everything is a function of the snapshot alone, so two builds are byte-identical
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from oretrace.reporting.charts import render
@@ -42,9 +43,10 @@ def build_report(data: ReportData, out: Path, mode: str = "cmr") -> list[Path]:
         raise ValueError(f"unknown report mode {mode!r}: expected one of {', '.join(MODES)}")
     (out / CHARTS).mkdir(parents=True, exist_ok=True)
     author = data.organisation.legal_name
-    written = _write_filing(form_sd(data, mode), out / FORM_SD, data, author)
+    written = _write_filing(_stamped(form_sd(data, mode), data), out / FORM_SD, data, author)
     if mode == "cmr":
-        written += _write_filing(conflict_minerals_report(data), out / EXHIBIT, data, author)
+        exhibit = _stamped(conflict_minerals_report(data), data)
+        written += _write_filing(exhibit, out / EXHIBIT, data, author)
     else:
         _remove_stale(out, EXHIBIT)
     png: dict[str, bytes] = {}
@@ -55,9 +57,17 @@ def build_report(data: ReportData, out: Path, mode: str = "cmr") -> list[Path]:
             _write(out / CHARTS / f"{chart.name}.svg", rendered.svg),
             _write(out / CHARTS / f"{chart.name}.png", rendered.png),
         ]
-    written.append(_write(out / "report.html", internal_html(management_report(data), png)))
+    management = _stamped(management_report(data), data)
+    written.append(_write(out / "report.html", internal_html(management, png)))
     written.append(write_exports(data, out / "exports.xlsx"))
     return sorted(written)
+
+
+def _stamped(document: Document, data: ReportData) -> Document:
+    """A draft snapshot's documents carry DRAFT in their title and on every page."""
+    if not data.draft:
+        return document
+    return dataclasses.replace(document, title=f"DRAFT - {document.title}", draft=True)
 
 
 def _write(path: Path, content: bytes) -> Path:

@@ -93,5 +93,9 @@ def _label_axes(axes: Axes, chart: ChartData, categories: list[str], at: list[in
         axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
+    if chart.horizontal:  # counts start at zero, never below, even with nothing to show
+        axes.set_xlim(left=0, right=None if chart.total else 1)
+    else:
+        axes.set_ylim(bottom=0, top=None if chart.total else 1)
     if chart.total == 0:
         axes.text(0.5, 0.5, "No data", transform=axes.transAxes, ha="center", va="center")

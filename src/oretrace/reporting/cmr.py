@@ -22,12 +22,14 @@ from oretrace.reporting.figures import (
     conformant_smelters,
     metals,
     not_conformant_smelters,
+    period_figures,
     response_chart,
     smelter_counts,
     smelters_by_country_chart,
     smelters_by_metal_chart,
     status_label,
 )
+from oretrace.reporting.ordering import natural_keys
 from oretrace.reporting.sections import (
     Block,
     Bullets,
@@ -37,7 +39,6 @@ from oretrace.reporting.sections import (
     Paragraph,
     Table,
     filled,
-    long_date,
     plural,
     series_text,
 )
@@ -63,6 +64,7 @@ def conflict_minerals_report(data: ReportData) -> Document:
         *rcoi(data),
         *due_diligence(data),
         *survey_results(data),
+        *origin(data),
         *risk_mitigation(data),
         *audit_statement(data),
         *appendix_1(data),
@@ -119,15 +121,16 @@ def rcoi(data: ReportData) -> list[Block]:
 
 
 def survey_results(data: ReportData) -> list[Block]:
-    counts = smelter_counts(data)
-    covered = sum(1 for s in data.smelters if s.in_covered_country)
-    cahra = sum(1 for s in data.smelters if s.in_cahra)
+    figures = period_figures(data)
+    counts = figures.smelters
+    covered = figures.smelters_in_covered_countries
+    cahra = figures.smelters_in_cahras
     return [
         Heading("6. Results of the Survey", 2),
         Paragraph(
             f"Suppliers identified {plural(counts.identified, 'smelter or refiner', SMELTERS)}"
-            f" in the supply chain: {counts.conformant} conformant with the RMAP as of "
-            f"{long_date(data.as_of)}, and {counts.known_not_conformant} known but not "
+            f" in the supply chain: {counts.conformant} conformant with the RMAP "
+            f"{inquiry.status_basis(data)}, and {counts.known_not_conformant} known but not "
             f"conformant. {plural(counts.not_identified, 'entry', 'entries')} named by suppliers "
             "could not be identified as a smelter or refiner. "
             f"{plural(covered, 'smelter or refiner is', 'smelters and refiners are')} located in "
@@ -182,23 +185,97 @@ def results_by_metal(data: ReportData) -> Table:
     )
 
 
-def risk_mitigation(data: ReportData) -> list[Block]:
-    steps = data.organisation.risk_mitigation
-    body: Block = Bullets(steps) if steps else Paragraph(filled("", "risk_mitigation"))
-    return [
-        Heading("7. Risk Mitigation and Planned Improvements", 2),
+ORIGIN = "7. Country of Origin and Efforts to Determine the Mine or Location of Origin"
+
+
+def origin(data: ReportData) -> list[Block]:
+    """What was done to learn the mine or location of origin, and the conclusion the data
+    supports, metal by metal."""
+    org = data.organisation
+    figures = period_figures(data)
+    counts = figures.smelters
+    covered = figures.smelters_in_covered_countries
+    blocks: list[Block] = [
+        Heading(ORIGIN, 2),
         Paragraph(
-            f"{data.organisation.short_name} intends to take the following steps to mitigate the "
+            f"As a downstream company, {org.short_name} has no direct relationship with mines "
+            "or smelters. Its efforts to determine the mine or location of origin were: asking "
+            "each supplier in scope for a CMRT naming the smelters and refiners in its supply "
+            "chain; identifying each name against the RMI reference data; and relying on the "
+            "RMAP, whose audits review each conformant smelter's or refiner's sourcing and the "
+            "countries its minerals come from. Mine-level information is not available to "
+            f"{org.short_name} beyond what the RMAP and suppliers disclose."
+        ),
+        Paragraph(
+            f"Of the {plural(counts.identified, 'smelter or refiner', SMELTERS)} identified, "
+            f"{counts.conformant} are conformant {inquiry.status_basis(data)}; "
+            f"{plural(covered, 'is', 'are')} located in a Covered Country and "
+            f"{figures.smelters_in_cahras} in a conflict-affected or high-risk area; "
+            f"{counts.not_identified} of {figures.smelter_entries} entries named by suppliers "
+            "could not be identified."
+        ),
+    ]
+    conclusions = [
+        f"{c.metal}: {inquiry.CONCLUSION_TEXT.get(c.conclusion, c.conclusion).lower()}"
+        + (f" ({'; '.join(c.reasons[:2])})" if c.reasons else "")
+        for c in sorted(data.rcoi, key=lambda c: c.metal)
+    ]
+    if conclusions:
+        blocks += [
+            Paragraph(
+                f"Conclusion: on this information, {org.short_name} draws the following "
+                "conclusion on the country of origin of each necessary conflict mineral:"
+            ),
+            Bullets(tuple(conclusions)),
+        ]
+    return blocks
+
+
+def mitigation_taken(data: ReportData) -> list[str]:
+    """The corrective actions actually raised, by kind, and how many were closed."""
+    by_code: dict[str, list[str]] = {}
+    for action in data.corrective_actions:
+        by_code.setdefault(action.code, []).append(action.supplier)
+    steps = [
+        f"{plural(len(who), 'request')} to {plural(len(set(who)), 'supplier')} about "
+        f"{code.replace('_', ' ')}"
+        for code, who in sorted(by_code.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    ]
+    if data.corrected:
+        steps.append(
+            f"{plural(data.corrected, 'supplier')} sent a corrected declaration that replaced "
+            "one with findings during the period"
+        )
+    return steps
+
+
+def risk_mitigation(data: ReportData) -> list[Block]:
+    org = data.organisation
+    taken = mitigation_taken(data)
+    blocks: list[Block] = [Heading("8. Risk Mitigation and Planned Improvements", 2)]
+    if taken:
+        blocks += [
+            Paragraph(
+                f"During the period {org.short_name} sent these corrective action requests, "
+                "each naming the finding and the cell concerned:"
+            ),
+            Bullets(tuple(taken)),
+        ]
+    steps = org.risk_mitigation
+    blocks += [
+        Paragraph(
+            f"{org.short_name} intends to take the following steps to mitigate the "
             "risk that its necessary conflict minerals benefit armed groups, and to improve its "
             "due diligence:"
         ),
-        body,
+        Bullets(steps) if steps else Paragraph(filled("", "risk_mitigation")),
     ]
+    return blocks
 
 
 def audit_statement(data: ReportData) -> list[Block]:
     return [
-        Heading("8. Independent Private Sector Audit", 2),
+        Heading("9. Independent Private Sector Audit", 2),
         Paragraph(
             "Under the statements of the SEC Division of Corporation Finance of April 29, 2014 "
             "and April 7, 2017, an independent private sector audit is required only when an "
@@ -211,7 +288,10 @@ def audit_statement(data: ReportData) -> list[Block]:
 
 
 def appendix_1(data: ReportData) -> list[Block]:
-    entries = sorted({(e.group_company, e.business_unit, e.product_category) for e in data.scope})
+    entries = sorted(
+        {(e.group_company, e.business_unit, e.product_category) for e in data.scope},
+        key=lambda e: natural_keys(*e),
+    )
     units = Counter((g, u) for g, u, _ in entries)
     return [
         Heading(APPENDIX_1, 2),
@@ -234,7 +314,7 @@ def appendix_2(data: ReportData) -> list[Block]:
         Heading(APPENDIX_2, 2),
         Paragraph(
             "Smelters and refiners identified in the supply chain, sorted by metal, country and "
-            f"name, with their RMAP status as of {long_date(data.as_of)}."
+            f"name, with their RMAP status {inquiry.status_basis(data)}."
         ),
         Heading(CONFORMANT_TABLE, 3),
         Table(

@@ -31,6 +31,7 @@ class Organisation:
     website: str = ""
     state_of_incorporation: str = ""
     commission_file_number: str = ""
+    irs_employer_id: str = ""  # IRS Employer Identification No., e.g. 12-3456789
     contact_name: str = ""
     contact_title: str = ""
     contact_email: str = ""
@@ -51,6 +52,7 @@ class Organisation:
     record_keeping: str = ""  # e.g. "Records are kept for five years in oretrace."
     supplier_engagement: str = ""
     risk_mitigation: tuple[str, ...] = ()  # steps planned for next year
+    measures: tuple[str, ...] = ()  # measures performed, "YYYY-MM-DD: what was done"
     independent_audit: str = ""  # statement on IPSA / audits of smelters
     company_answers: dict[str, str] = field(default_factory=dict)  # roll-up CMRT A–H
     company_comments: dict[str, str] = field(default_factory=dict)
@@ -172,7 +174,14 @@ class ReportData:
     corrective_actions: tuple[CorrectiveAction, ...] = ()
     products: tuple[ProductLine, ...] = ()
     rollup_answers: tuple[MetalAnswersLine, ...] = ()
-    reference: tuple[str, ...] = ()  # labels of the reference snapshots used
+    reference: tuple[str, ...] = ()  # labels of the reference lists in force on as_of
+    status_as_of: dt.date | None = None  # date of the RMAP status lists in force
+    unattributed_files: tuple[str, ...] = ()  # unreadable files whose sender is unknown
+    draft: bool = False  # built with --draft: every document is stamped DRAFT
+    group_companies_total: int = 0  # group companies in the registry (scope is N of these)
+    received_first: dt.date | None = None  # first and last day a declaration counted arrived
+    received_last: dt.date | None = None
+    corrected: int = 0  # suppliers whose declaration in force corrects one with findings
 
     @property
     def response_rate(self) -> float:
@@ -181,12 +190,21 @@ class ReportData:
     def to_json(self) -> str:
         return json.dumps(_plain(self), ensure_ascii=False, sort_keys=True, indent=1)
 
+    def json_chunks(self) -> typing.Iterator[str]:
+        """``to_json`` piece by piece, without holding the whole text (tens of MB at scale)."""
+        encoder = json.JSONEncoder(ensure_ascii=False, sort_keys=True, indent=1)
+        return encoder.iterencode(_plain(self))
+
     @classmethod
     def from_json(cls, text: str) -> ReportData:
         return _build(cls, json.loads(text))
 
     def fingerprint(self) -> str:
-        return hashlib.sha256(self.to_json().encode()).hexdigest()
+        """sha256 of ``to_json()``, computed from its chunks."""
+        digest = hashlib.sha256()
+        for chunk in self.json_chunks():
+            digest.update(chunk.encode())
+        return digest.hexdigest()
 
 
 def _plain(value: Any) -> Any:
@@ -224,5 +242,7 @@ def _value(hint: Any, raw: Any) -> Any:
         (item, _ellipsis) = typing.get_args(hint)
         return tuple(_value(item, v) for v in raw)
     if origin in (types.UnionType, typing.Union):
+        if raw is not None and dt.date in typing.get_args(hint):
+            return dt.date.fromisoformat(raw)
         return raw
     return raw

@@ -9,7 +9,8 @@ setting shows as a visible ``[To be completed: Organisation.<field>]`` placehold
 from __future__ import annotations
 
 from oretrace.reporting.data import ReportData
-from oretrace.reporting.figures import smelter_counts, suppliers_by_risk_chart
+from oretrace.reporting.figures import period_figures, smelter_counts, suppliers_by_risk_chart
+from oretrace.reporting.ordering import natural
 from oretrace.reporting.sections import (
     Block,
     Bullets,
@@ -17,6 +18,7 @@ from oretrace.reporting.sections import (
     Heading,
     Paragraph,
     filled,
+    long_date,
     plural,
 )
 
@@ -76,8 +78,9 @@ def step_1(data: ReportData) -> list[Block]:
 
 
 def step_2(data: ReportData) -> list[Block]:
-    with_findings = sum(1 for s in data.suppliers if s.responded and s.status != "valid")
-    high = sum(1 for s in data.suppliers if s.risk_level == "high")
+    figures = period_figures(data)
+    with_findings = figures.declarations_needing_follow_up
+    high = figures.suppliers_by_risk.get("high", 0)
     return [
         Heading(STEPS[1], 3),
         Paragraph(
@@ -98,18 +101,29 @@ def step_2(data: ReportData) -> list[Block]:
 
 
 def step_3(data: ReportData) -> list[Block]:
-    actions = data.corrective_actions
-    suppliers = len({a.supplier for a in actions})
-    requests = plural(len(actions), "corrective action request")
-    return [
+    figures = period_figures(data)
+    suppliers = figures.suppliers_with_corrective_actions
+    requests = plural(figures.corrective_actions, "corrective action request")
+    blocks: list[Block] = [
         Heading(STEPS[2], 3),
         Paragraph(
             f"{data.organisation.short_name} sent {requests} to {plural(suppliers, 'supplier')}, "
             "each naming the finding, the cell of the "
-            "declaration concerned and the correction requested. The steps planned for the next "
-            "period are described in section 7."
+            "declaration concerned and the correction requested. The steps taken and planned "
+            "are described in section 8."
         ),
     ]
+    if data.received_first and data.received_last:
+        blocks.append(
+            Paragraph(
+                "The declarations counted in this report were received between "
+                f"{long_date(data.received_first)} and {long_date(data.received_last)}."
+            )
+        )
+    measures = sorted(data.organisation.measures, key=natural)
+    if measures:
+        blocks += [Paragraph("Measures performed during the period:"), Bullets(tuple(measures))]
+    return blocks
 
 
 def step_4(data: ReportData) -> list[Block]:

@@ -1,10 +1,10 @@
 """``exports.xlsx``: the snapshot's tables for people who work in Excel.
 
-Five sheets, one row iterator each (usable on their own, e.g. for CSV): every smelter row
-as suppliers reported it, the consolidated smelters, supplier status, the corrective
-actions to send (each finding with its cell and the message), and product risk. Rows are
-sorted; the workbook's creation date is the snapshot date, and XlsxWriter's in-memory mode
-stamps every zip entry 1980-01-01, so the file is byte-reproducible.
+Six sheets, one row iterator each (usable on their own, e.g. for CSV): the key figures,
+every smelter row as suppliers reported it, the consolidated smelters, supplier status, the
+corrective actions to send (each finding with its cell and the message), and product risk.
+Rows are sorted; the workbook's creation date is the snapshot date, and XlsxWriter's
+in-memory mode stamps every zip entry 1980-01-01, so the file is byte-reproducible.
 """
 
 from __future__ import annotations
@@ -19,7 +19,9 @@ from pathlib import Path
 import xlsxwriter
 
 from oretrace.reporting.data import ReportData
-from oretrace.reporting.figures import appendix_order, is_identified, status_label
+from oretrace.reporting.figures import appendix_order, is_identified, key_figures, status_label
+from oretrace.reporting.ordering import natural_keys
+from oretrace.reporting.sections import DRAFT_MARK
 
 Cell = str | int | float
 Row = tuple[Cell, ...]
@@ -33,8 +35,14 @@ class Sheet:
     widths: tuple[int, ...]
 
 
+def key_figure_records(data: ReportData) -> Iterator[Row]:
+    yield from key_figures(data)
+
+
 def smelter_row_records(data: ReportData) -> Iterator[Row]:
-    for r in sorted(data.smelter_rows, key=lambda r: (r.supplier, r.file, r.row, r.metal)):
+    for r in sorted(
+        data.smelter_rows, key=lambda r: (natural_keys(r.supplier, r.file), r.row, r.metal)
+    ):
         yield (
             r.supplier, r.file, r.row, r.metal, r.reported_id, r.reported_name,
             r.reported_country, r.smelter_id, r.standard_name, r.decision,
@@ -53,7 +61,7 @@ def smelter_records(data: ReportData) -> Iterator[Row]:
 
 def supplier_records(data: ReportData) -> Iterator[Row]:
     actions = Counter(a.supplier for a in data.corrective_actions)
-    for s in sorted(data.suppliers, key=lambda s: (s.name, s.supplier_id)):
+    for s in sorted(data.suppliers, key=lambda s: natural_keys(s.name, s.supplier_id)):
         yield (
             s.supplier_id, s.name, "yes" if s.responded else "no", s.status, s.template,
             s.version, s.effective_date, s.errors, s.warnings, actions[s.name],
@@ -71,13 +79,13 @@ def _cell_key(cell: str) -> tuple[str, int, str]:
 
 
 def corrective_action_records(data: ReportData) -> Iterator[Row]:
-    key = lambda a: (a.supplier, a.file, _cell_key(a.cell), a.code, a.finding)  # noqa: E731
+    key = lambda a: (natural_keys(a.supplier, a.file), _cell_key(a.cell), a.code, a.finding)  # noqa: E731
     for a in sorted(data.corrective_actions, key=key):
         yield (a.supplier, a.file, a.severity, a.code, a.cell, a.finding, a.request)
 
 
 def product_records(data: ReportData) -> Iterator[Row]:
-    for p in sorted(data.products, key=lambda p: (p.number, p.name)):
+    for p in sorted(data.products, key=lambda p: natural_keys(p.number, p.name)):
         yield (
             p.number, p.name, p.category, p.risk_level, round(p.coverage, 4), p.parts,
             p.parts_uncovered,
@@ -85,6 +93,7 @@ def product_records(data: ReportData) -> Iterator[Row]:
 
 
 SHEETS = (
+    Sheet("Key figures", ("Figure", "Value"), key_figure_records, (44, 14)),
     Sheet(
         "Smelter rows",
         ("Supplier", "File", "Row", "Metal", "Reported ID", "Reported name", "Reported country",
@@ -128,7 +137,7 @@ def write_exports(data: ReportData, path: Path) -> Path:
     workbook = xlsxwriter.Workbook(str(path), options)
     workbook.set_properties(
         {
-            "title": f"Conflict minerals exports {data.period}",
+            "title": f"{'DRAFT - ' if data.draft else ''}Conflict minerals exports {data.period}",
             "company": data.organisation.legal_name,
             "created": created,
             "comments": f"Snapshot {data.fingerprint()}",
@@ -147,5 +156,13 @@ def write_exports(data: ReportData, path: Path) -> Path:
             worksheet.set_column(column, column, width, fmt)
         worksheet.freeze_panes(1, 0)
         worksheet.autofilter(0, 0, max(count, 1), len(sheet.header) - 1)
+        # Printed: landscape A4, one page wide, the header row on every page, page numbers.
+        worksheet.set_landscape()
+        worksheet.set_paper(9)
+        worksheet.fit_to_pages(1, 0)
+        worksheet.repeat_rows(0)
+        worksheet.set_footer(f"&L{sheet.name}&RPage &P of &N")
+        if data.draft:
+            worksheet.set_header(f"&C&B{DRAFT_MARK}")
     workbook.close()
     return path

@@ -12,16 +12,20 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from oretrace.reporting.data import ReportData, SmelterLine, SmelterRowLine
+from oretrace.reporting.data import ReportData, SmelterLine, SmelterRowLine, SupplierLine
+from oretrace.reporting.ordering import natural_keys
 
 IDENTIFIED_DECISIONS = frozenset({"auto", "confirmed"})
-DECLARATION_ORDER = ("valid", "findings", "unreadable", "no response")
+UNATTRIBUTED = "unattributed"
+DECLARATION_ORDER = ("valid", "findings", "unreadable", UNATTRIBUTED, "no response")
 DECLARATION_LABELS = {
     "valid": "Valid",
     "findings": "With findings",
     "unreadable": "Unreadable",
+    UNATTRIBUTED: "Unreadable, sender unknown",
     "no response": "No response",
 }
+FOLLOW_UP = frozenset({"findings", "unreadable", UNATTRIBUTED})
 RISK_ORDER = ("high", "medium", "low")
 NOT_ASSESSED = "not assessed"
 NO_STATUS = "No RMAP status"
@@ -61,6 +65,103 @@ class ChartData:
         return sum(sum(s.values) for s in self.series)
 
 
+@dataclass(frozen=True, slots=True)
+class PeriodFigures:
+    """Every figure `oretrace status`, the dashboard and the report documents state.
+
+    Computed by :func:`period_figures` from one snapshot, so two outputs built from the same
+    snapshot cannot disagree. The counting rule of each is in docs/reporting.md.
+    """
+
+    suppliers_surveyed: int
+    suppliers_responded: int
+    response_rate: float
+    declarations: dict[str, int]  # status → declarations in force (one per supplier) + files
+    declarations_received: int
+    declarations_needing_follow_up: int
+    smelter_entries: int
+    smelter_rows: dict[str, int]  # decision → entries
+    smelters: SmelterCounts
+    smelters_by_status: dict[str, int]
+    smelters_by_metal: dict[str, dict[str, int]]  # metal → status key → smelters
+    smelters_in_covered_countries: int
+    smelters_in_cahras: int
+    rcoi: dict[str, str]
+    suppliers_by_risk: dict[str, int]
+    corrective_actions: int
+    suppliers_with_corrective_actions: int
+
+
+def declaration_tally(
+    suppliers: Iterable[SupplierLine], unattributed: Iterable[str] = ()
+) -> dict[str, int]:
+    """Declarations received by status: the one in force per responding supplier (valid,
+    findings or unreadable), plus each unreadable file whose sender is unknown."""
+    counts = Counter(s.status for s in suppliers if s.responded)
+    counts[UNATTRIBUTED] += sum(1 for _ in unattributed)
+    return {k: v for k, v in sorted(counts.items()) if v}
+
+
+def smelter_status_key(smelter: SmelterLine) -> str:
+    """The status a smelter is counted under: conformant, else its RMAP status (folded)."""
+    return "conformant" if smelter.conformant else (smelter.status or NO_STATUS).casefold()
+
+
+def period_figures(data: ReportData) -> PeriodFigures:
+    follow_up = sum(n for status, n in data.declarations.items() if status in FOLLOW_UP)
+    return PeriodFigures(
+        suppliers_surveyed=data.suppliers_surveyed,
+        suppliers_responded=data.suppliers_responded,
+        response_rate=data.response_rate,
+        declarations=dict(data.declarations),
+        declarations_received=sum(data.declarations.values()),
+        declarations_needing_follow_up=follow_up,
+        smelter_entries=len(data.smelter_rows),
+        smelter_rows=dict(sorted(Counter(r.decision for r in data.smelter_rows).items())),
+        smelters=smelter_counts(data),
+        smelters_by_status=dict(sorted(Counter(map(smelter_status_key, data.smelters)).items())),
+        smelters_by_metal={
+            metal: dict(
+                sorted(
+                    Counter(
+                        smelter_status_key(s) for s in data.smelters if s.metal == metal
+                    ).items()
+                )
+            )
+            for metal in sorted({s.metal for s in data.smelters})
+        },
+        smelters_in_covered_countries=sum(1 for s in data.smelters if s.in_covered_country),
+        smelters_in_cahras=sum(1 for s in data.smelters if s.in_cahra),
+        rcoi={c.metal: c.conclusion for c in data.rcoi},
+        suppliers_by_risk=dict(
+            sorted(Counter(s.risk_level or NOT_ASSESSED for s in data.suppliers).items())
+        ),
+        corrective_actions=len(data.corrective_actions),
+        suppliers_with_corrective_actions=len({a.supplier for a in data.corrective_actions}),
+    )
+
+
+def key_figures(data: ReportData) -> tuple[tuple[str, int | str], ...]:
+    """The period's key figures as (label, value) lines: the management report's table and
+    the exports' first sheet."""
+    f = period_figures(data)
+    return (
+        ("Suppliers surveyed", f.suppliers_surveyed),
+        ("Suppliers that responded", f.suppliers_responded),
+        ("Response rate", percent(f.response_rate)),
+        ("Declarations received", f.declarations_received),
+        ("Declarations with findings or unreadable", f.declarations_needing_follow_up),
+        ("Smelter or refiner entries", f.smelter_entries),
+        ("Smelters and refiners identified", f.smelters.identified),
+        ("Conformant", f.smelters.conformant),
+        ("Known but not conformant", f.smelters.known_not_conformant),
+        ("Entries not identified", f.smelters.not_identified),
+        ("Suppliers at high risk", f.suppliers_by_risk.get("high", 0)),
+        ("Corrective action requests", f.corrective_actions),
+        ("Suppliers sent corrective action requests", f.suppliers_with_corrective_actions),
+    )
+
+
 def percent(value: float) -> str:
     """A share as filers print it: one decimal, e.g. ``75.0%``."""
     return f"{value * 100:.1f}%"
@@ -84,7 +185,7 @@ def smelter_counts(data: ReportData, metal: str | None = None) -> SmelterCounts:
 
 def appendix_order(smelters: Iterable[SmelterLine]) -> list[SmelterLine]:
     """Sorted as Appendix 2 lists them: metal, then country, then name (then ID)."""
-    return sorted(smelters, key=lambda s: (s.metal, s.country, s.name, s.smelter_id))
+    return sorted(smelters, key=lambda s: natural_keys(s.metal, s.country, s.name, s.smelter_id))
 
 
 def conformant_smelters(data: ReportData) -> list[SmelterLine]:

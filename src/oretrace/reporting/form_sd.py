@@ -51,19 +51,20 @@ def cover(data: ReportData) -> list[Block]:
         Paragraph(
             "(Exact name of registrant as specified in its charter)", centered=True, small=True
         ),
-        Table(
+        Table(  # as on the SEC's form: the three facts, each above its caption
             header=(
-                "(State or other jurisdiction of incorporation)",
-                "(Commission File Number)",
-                "(Central Index Key)",
+                filled(org.state_of_incorporation, "state_of_incorporation"),
+                filled(org.commission_file_number, "commission_file_number"),
+                filled(org.irs_employer_id, "irs_employer_id"),
             ),
             rows=(
                 (
-                    filled(org.state_of_incorporation, "state_of_incorporation"),
-                    filled(org.commission_file_number, "commission_file_number"),
-                    filled(org.cik, "cik"),
+                    "(State or other jurisdiction of incorporation)",
+                    "(Commission File Number)",
+                    "(IRS Employer Identification No.)",
                 ),
             ),
+            centered=True,
         ),
         Paragraph(filled(org.address, "address"), centered=True),
         Paragraph("(Address of principal executive offices)", centered=True, small=True),

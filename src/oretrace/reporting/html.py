@@ -20,6 +20,7 @@ from html import escape
 from html.parser import HTMLParser
 
 from oretrace.reporting.sections import (
+    DRAFT_MARK,
     Block,
     Bullets,
     Document,
@@ -41,9 +42,21 @@ EDGAR_TAGS = frozenset(
 )  # fmt: skip
 EDGAR_ATTRIBUTES = frozenset({"style"})  # plus ``href="#…"`` and ``name`` on <a>
 FORBIDDEN_CSS = ("url(", "expression(", "@import", "behavior")
+#: EDGAR accepts a DOCTYPE; with it browsers render in standards mode, so table text takes the
+#: body's size instead of the browser default (quirks mode does not inherit into tables).
+EDGAR_DOCTYPE = (
+    '<!DOCTYPE html PUBLIC "-//W3C//DTD HTML 4.01 Transitional//EN" '
+    '"http://www.w3.org/TR/html4/loose.dtd">'
+)
 BODY_STYLE = "font-family: 'Times New Roman', Times, serif; font-size: 10pt"
-CELL_STYLE = "border: 1px solid #000000; padding: 2px 4px; vertical-align: top"
-TABLE_STYLE = "border-collapse: collapse; width: 100%; margin-bottom: 8pt"
+#: One type scale for the filings: body and tables 10pt, captions 8pt, headings 14/12/11/10pt.
+HEADING_SIZES = {1: "14pt", 2: "12pt", 3: "11pt", 4: "10pt", 5: "10pt", 6: "10pt"}
+CELL_STYLE = "border: 1px solid #000000; padding: 2px 4px; vertical-align: top; font-size: 10pt"
+TABLE_STYLE = "border-collapse: collapse; width: 100%; margin-bottom: 8pt; font-size: 10pt"
+DRAFT_STYLE = (
+    "text-align: center; font-weight: bold; font-size: 12pt; border: 2px solid #000000; "
+    "padding: 4pt; margin: 0 0 12pt 0"
+)
 INTERNAL_STYLE = """
 body { font-family: Helvetica, Arial, sans-serif; max-width: 60rem; margin: 2rem auto;
        color: #1b1b1b; }
@@ -53,6 +66,12 @@ td.n { text-align: right; }
 caption { text-align: left; font-weight: bold; padding: 0.3rem 0; }
 figure { margin: 1rem 0 2rem; }
 figure img { max-width: 100%; height: auto; }
+.draft { position: fixed; top: 0; left: 0; right: 0; text-align: center; font-weight: bold;
+         letter-spacing: 0.2em; background: #fff3cd; border-bottom: 2px solid #b58100;
+         padding: 0.2rem; }
+body.draft-body { padding-top: 2rem; }
+@media print { body { max-width: none; margin: 0; } tr { break-inside: avoid; }
+               thead { display: table-header-group; } }
 """
 
 
@@ -60,7 +79,12 @@ def _text(value: str) -> str:
     return escape(printable(value), quote=True)
 
 
+FORM_CELL_STYLE = "padding: 2px 4px; vertical-align: top; text-align: center"
+
+
 def _cell_style(column: int, table: Table, header: bool) -> str:
+    if table.centered:  # a form's boxes: value in bold above its small caption
+        return f"{FORM_CELL_STYLE}; font-size: {'10pt; font-weight: bold' if header else '8pt'}"
     align = "right" if column in table.numeric else "left"
     weight = "; font-weight: bold" if header else ""
     return f"{CELL_STYLE}; text-align: {align}{weight}"
@@ -99,7 +123,9 @@ def _common(block: Block) -> str | None:
     if isinstance(block, Heading):
         level = min(max(block.level, 1), 6)
         center = "; text-align: center" if block.level == 1 else ""
-        return f'<h{level} style="margin: 12pt 0 6pt 0{center}">{_text(block.text)}</h{level}>'
+        size = HEADING_SIZES[level]
+        style = f"margin: 12pt 0 6pt 0; font-size: {size}{center}"
+        return f'<h{level} style="{style}">{_text(block.text)}</h{level}>'
     if isinstance(block, Paragraph):
         return _paragraph(block)
     if isinstance(block, Bullets):
@@ -111,16 +137,22 @@ def _common(block: Block) -> str | None:
 def edgar_html(document: Document) -> bytes:
     """The document as an EDGAR HTML submission document, ASCII bytes."""
     parts = [
+        EDGAR_DOCTYPE,
         "<html>",
         f"<head><title>{_text(document.title)}</title></head>",
         f'<body style="{BODY_STYLE}">',
     ]
+    draft = f'<p style="{DRAFT_STYLE}">{DRAFT_MARK}</p>'
+    if document.draft:
+        parts.append(draft)
     for block in document.blocks:
         rendered = _common(block)
         if rendered is None:
             table = block if isinstance(block, Table) else chart_table(_figure(block).chart)
             rendered = _edgar_table(table)
         parts.append(rendered)
+    if document.draft:
+        parts.append(draft)
     parts += ["</body>", "</html>", ""]
     return "\n".join(parts).encode("ascii", "xmlcharrefreplace")
 
@@ -153,8 +185,10 @@ def internal_html(document: Document, png_charts: Mapping[str, bytes]) -> bytes:
         '<head><meta charset="utf-8">',
         f"<title>{_text(document.title)}</title>",
         f"<style>{INTERNAL_STYLE}</style></head>",
-        "<body>",
+        '<body class="draft-body">' if document.draft else "<body>",
     ]
+    if document.draft:  # position: fixed repeats it on every printed page
+        parts.append(f'<div class="draft">{DRAFT_MARK}</div>')
     for block in document.blocks:
         rendered = _common(block)
         if rendered is None and isinstance(block, Figure):

@@ -7,7 +7,12 @@ Form SD Item 1.01 and section 4 of the Conflict Minerals Report both print these
 from __future__ import annotations
 
 from oretrace.reporting.data import ReportData
-from oretrace.reporting.figures import declaration_counts, percent, smelter_counts
+from oretrace.reporting.figures import (
+    declaration_counts,
+    percent,
+    period_figures,
+    smelter_counts,
+)
 from oretrace.reporting.sections import (
     Block,
     Paragraph,
@@ -53,10 +58,27 @@ def scope_sentence(data: ReportData) -> str:
     units = len({(e.group_company, e.business_unit) for e in data.scope})
     categories = len({e.product_category for e in data.scope})
     companies = plural(groups, "group company", "group companies")
+    if data.group_companies_total > groups:
+        companies = (
+            f"{groups} of {plural(data.group_companies_total, 'group company', 'group companies')}"
+        )
     return (
         f"The inquiry covered {plural(categories, 'product category', 'product categories')} "
         f"of {plural(units, 'business unit')} in {companies} and "
         f"{plural(len(data.products), 'product')}."
+    )
+
+
+def status_basis(data: ReportData) -> str:
+    """Where the RMAP status comes from: the dated RMI lists in force, never the build day."""
+    if data.status_as_of is None:
+        return (
+            "according to RMI's facility lists (none dated within the period was imported, so "
+            "none is counted as conformant)"
+        )
+    return (
+        f"according to the RMI facility lists dated {long_date(data.status_as_of)}, the newest "
+        "on or before the end of the period"
     )
 
 
@@ -88,7 +110,7 @@ def description(data: ReportData) -> list[Block]:
         Paragraph(
             f"Suppliers named {entries}. They were identified as {distinct}, of which "
             f"{counts.conformant} were conformant with the RMI Responsible Minerals "
-            f"Assurance Process (RMAP) as of {long_date(data.as_of)} and "
+            f"Assurance Process (RMAP) {status_basis(data)} and "
             f"{counts.known_not_conformant} were known but not conformant; "
             f"{counts.not_identified} of the entries could not be "
             "identified as a smelter or refiner."
@@ -109,7 +131,9 @@ def results_table(data: ReportData) -> Table:
     return Table(
         header=("Metal", "Suppliers using the metal", "Coverage", "RCOI result"),
         rows=rows,
-        caption=f"RCOI results by metal, calendar year {data.period}",
+        caption=f"RCOI results by metal, calendar year {data.period}. Coverage: the share of "
+        f"the {data.suppliers_surveyed} suppliers surveyed whose valid declaration states "
+        "whether they use the metal.",
         numeric=(1, 2),
     )
 
@@ -171,7 +195,7 @@ def _follow_up(data: ReportData, with_report: bool) -> str:
 
 def declarations_table(data: ReportData) -> Table:
     rows = tuple((label, str(n)) for label, n in declaration_counts(data))
-    total = sum(data.declarations.values())
+    total = period_figures(data).declarations_received
     return Table(
         header=("Declaration status", "Declarations"),
         rows=(*rows, ("Total", str(total))),

@@ -11,7 +11,9 @@ from collections import Counter
 
 from oretrace.reporting import inquiry
 from oretrace.reporting.data import ReportData
-from oretrace.reporting.figures import charts, percent, smelter_counts
+from oretrace.reporting.figures import charts, percent
+from oretrace.reporting.figures import key_figures as figure_lines
+from oretrace.reporting.ordering import natural
 from oretrace.reporting.sections import Block, Document, Figure, Heading, Paragraph, Table
 
 ATTENTION_RISK = ("high", "medium")
@@ -42,20 +44,9 @@ def management_report(data: ReportData) -> Document:
 
 
 def key_figures(data: ReportData) -> Table:
-    counts = smelter_counts(data)
-    risk = Counter(s.risk_level for s in data.suppliers)
-    rows = (
-        ("Suppliers surveyed", str(data.suppliers_surveyed)),
-        ("Responses", str(data.suppliers_responded)),
-        ("Response rate", percent(data.response_rate)),
-        ("Smelters and refiners identified", str(counts.identified)),
-        ("Conformant", str(counts.conformant)),
-        ("Known but not conformant", str(counts.known_not_conformant)),
-        ("Entries not identified", str(counts.not_identified)),
-        ("Suppliers at high risk", str(risk["high"])),
-        ("Corrective action requests", str(len(data.corrective_actions))),
-    )
-    return Table(header=("Figure", "Value"), rows=rows, numeric=(1,))
+    rows = tuple((label, str(value)) for label, value in figure_lines(data))
+    caption = f"Key figures, calendar year {data.period}, as of {data.as_of.isoformat()}"
+    return Table(header=("Figure", "Value"), rows=rows, caption=caption, numeric=(1,))
 
 
 def suppliers_needing_action(data: ReportData) -> Table:
@@ -68,7 +59,9 @@ def suppliers_needing_action(data: ReportData) -> Table:
         or requests[s.supplier_id]
         or not s.responded
     ]
-    chosen.sort(key=lambda s: (s.risk_level not in ATTENTION_RISK, s.risk_level != "high", s.name))
+    chosen.sort(
+        key=lambda s: (s.risk_level not in ATTENTION_RISK, s.risk_level != "high", natural(s.name))
+    )
     rows = tuple(
         (
             s.name,

@@ -14,7 +14,8 @@ def write_report_set(data: ReportData, out: Path, mode: str) -> tuple[Path, ...]
     """Write ``snapshot.json`` and the documents for ``mode`` into ``out``; return the paths."""
     out.mkdir(parents=True, exist_ok=True)
     snapshot = out / SNAPSHOT_FILE
-    snapshot.write_text(data.to_json(), encoding="utf-8")
+    with snapshot.open("w", encoding="utf-8") as stream:
+        stream.writelines(data.json_chunks())
     return (snapshot, *build_report(data, out, mode))
 
 

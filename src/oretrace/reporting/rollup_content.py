@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from oretrace.cmrt.answers import SCOPES
 from oretrace.cmrt.layouts import Layout
 from oretrace.cmrt.revisions import Family
-from oretrace.cmrt.writer import CellInput, Draft, draft_bytes
+from oretrace.cmrt.writer import CellInput, Draft, draft_bytes, layout_of
 from oretrace.reporting.data import MetalAnswersLine, Organisation, ReportData, SmelterLine
+from oretrace.reporting.rollup_labels import own_layout_labels, own_layout_widths
 
 SCOPE_COMPANY, SCOPE_PRODUCTS, SCOPE_USER_DEFINED = SCOPES
 LATEST_REVISION = "6.5"
@@ -79,8 +80,11 @@ def rollup_content(
     is the snapshot's ``as_of`` date.
     """
     organisation = data.organisation
+    company = company_block(organisation)
+    if data.draft:  # a draft must not pass for our declaration
+        company["company_name"] = f"DRAFT - {company.get('company_name', '')}".strip(" -")
     return RollupContent(
-        company=company_block(organisation),
+        company=company,
         effective_date=data.as_of,
         scope=SCOPE_PRODUCTS if products else SCOPE_COMPANY,
         scope_description=description,
@@ -93,8 +97,11 @@ def rollup_content(
 
 
 def company_block(organisation: Organisation) -> dict[str, str]:
-    """Layout key → text, for the company-block fields the organisation has filled."""
+    """Layout key → text, for the company-block fields the organisation has filled (the
+    placeholder company name of an empty profile is never written)."""
     block = {key: str(getattr(organisation, attr)).strip() for key, attr in COMPANY_FIELDS}
+    if block["company_name"] == Organisation().legal_name:
+        block["company_name"] = ""
     return {key: value for key, value in block.items() if value}
 
 
@@ -148,6 +155,9 @@ def write_own_layout(content: RollupContent) -> bytes:
     draft.company_comments = dict(content.company_comments or {})
     draft.smelters = [_own_smelter_row(line) for line in content.smelters]
     draft.products = [{"number": number, "name": name} for number, name in content.products]
+    layout = layout_of(draft)
+    draft.labels = own_layout_labels(layout)
+    draft.widths = own_layout_widths(layout)
     return draft_bytes(draft)
 
 

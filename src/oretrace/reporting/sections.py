@@ -55,6 +55,7 @@ class Table:
     rows: tuple[tuple[str, ...], ...]
     caption: str = ""
     numeric: tuple[int, ...] = ()  # column indexes aligned right
+    centered: bool = False  # a form's boxes (Form SD cover): centred text, no grid
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,10 +68,14 @@ class Figure:
 Block = Heading | Paragraph | Bullets | Table | Figure
 
 
+DRAFT_MARK = "DRAFT - NOT FOR FILING"
+
+
 @dataclass(frozen=True, slots=True)
 class Document:
     title: str
     blocks: tuple[Block, ...]
+    draft: bool = False  # stamped DRAFT on every page by each renderer
 
     def headings(self) -> list[tuple[int, str]]:
         return [(b.level, b.text) for b in self.blocks if isinstance(b, Heading)]

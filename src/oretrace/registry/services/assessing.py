@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
 
 from oretrace.assessment.inputs import (
     DeclarationSummary,
@@ -34,8 +35,74 @@ from oretrace.registry.models import (
 from oretrace.registry.models import Product as ProductRow
 from oretrace.registry.services.corrections import withdrawn_ids
 
+# Columns a report never reads: the full cell-by-cell content of a declaration is by far its
+# biggest column (tens of kB), so loading it for thousands of declarations costs memory only.
+_UNUSED = ("content", "scope_text", "source_path")
+
 IDENTIFIED = ("auto", "confirmed")  # decisions a report may rely on
 _SCOPE_PREFERENCE = {"company": 0, "user": 1, "product": 2, "unknown": 3}
+
+
+@dataclass(slots=True)
+class Responses:
+    """Who was surveyed for a period and what each sent, as the registry stood on a date.
+
+    The counting rules of every report figure start here (docs/reporting.md):
+
+    - ``surveyed``: suppliers known on ``as_of`` (confirmed ones, plus any that sent a file);
+    - ``chosen``: per supplier the readable CMRT declaration in force (newest revision per
+      scope; company scope before user-defined before product scope) — one per supplier,
+      however many scopes or revisions it sent;
+    - ``unreadable``: per supplier that sent only files that could not be read, the newest of
+      them — a response that needs follow-up, never "no response";
+    - ``unattributed``: unreadable files whose sender is not known (nothing in them names a
+      supplier); counted as declarations received, never as a supplier's response.
+    """
+
+    surveyed: dict[int, str] = field(default_factory=dict)  # supplier id → name
+    chosen: dict[int, Declaration] = field(default_factory=dict)
+    unreadable: dict[int, Declaration] = field(default_factory=dict)
+    unattributed: list[Declaration] = field(default_factory=list)
+
+    def responded(self, supplier_id: int) -> bool:
+        return supplier_id in self.chosen or supplier_id in self.unreadable
+
+
+def period_responses(
+    period: ReportingPeriod,
+    as_of: dt.date | None = None,
+    supplier_ids: Collection[int] | None = None,
+) -> Responses:
+    """The suppliers surveyed and their responses (see :class:`Responses`).
+
+    ``supplier_ids`` narrows everything to those suppliers (e.g. the suppliers of an
+    officer's group companies); unattributed files are then left out, as they belong to no
+    one's scope.
+    """
+    chosen = chosen_declarations(period, as_of)
+    files = Declaration.objects.filter(period=period, status=Declaration.Status.UNREADABLE)
+    if as_of is not None:
+        files = files.filter(ingested_at__date__lte=as_of)
+    unreadable: dict[int, Declaration] = {}
+    unattributed: list[Declaration] = []
+    for item in files.select_related("stored_file").defer(*_UNUSED).order_by("ingested_at", "id"):
+        if item.supplier_id is None:
+            unattributed.append(item)
+        elif item.supplier_id not in chosen:
+            unreadable[item.supplier_id] = item  # the newest wins
+    known = Supplier.objects.filter(unverified=False)
+    if as_of is not None:
+        known = known.filter(created_at__date__lte=as_of)
+    senders = set(chosen) | set(unreadable)
+    surveyed = dict(known.values_list("id", "name"))
+    surveyed.update(Supplier.objects.filter(pk__in=senders).values_list("id", "name"))
+    if supplier_ids is not None:
+        allowed = set(supplier_ids)
+        surveyed = {k: v for k, v in surveyed.items() if k in allowed}
+        chosen = {k: v for k, v in chosen.items() if k in allowed}
+        unreadable = {k: v for k, v in unreadable.items() if k in allowed}
+        unattributed = []
+    return Responses(surveyed, chosen, unreadable, unattributed)
 
 
 def assess_period(period: ReportingPeriod, as_of: dt.date | None = None) -> PeriodAssessment:
@@ -68,7 +135,7 @@ def assess_suppliers(
 
 def supplier_inputs(period: ReportingPeriod, as_of: dt.date | None = None) -> list[SupplierInput]:
     """Every supplier surveyed, with its chosen declaration for ``period`` (if any)."""
-    return _supplier_inputs(chosen_declarations(period, as_of), as_of)
+    return responses_inputs(period_responses(period, as_of), as_of)
 
 
 def chosen_declarations(
@@ -79,7 +146,10 @@ def chosen_declarations(
     candidates = (
         Declaration.objects.filter(period=period, template="CMRT")
         .exclude(supplier=None)
+        .exclude(status=Declaration.Status.UNREADABLE)
         .exclude(pk__in=withdrawn_ids(as_of))
+        .select_related("stored_file")
+        .defer(*_UNUSED)
     )
     if as_of is not None:
         candidates = candidates.filter(ingested_at__date__lte=as_of)
@@ -95,9 +165,10 @@ def chosen_declarations(
     return chosen
 
 
-def _supplier_inputs(
-    chosen: dict[int, Declaration], as_of: dt.date | None = None
-) -> list[SupplierInput]:
+def responses_inputs(responses: Responses, as_of: dt.date | None = None) -> list[SupplierInput]:
+    """The assessment's input per supplier surveyed: its declaration in force, summarised;
+    an unreadable file as a response that could not be read (a red flag)."""
+    chosen = responses.chosen
     ids = [d.pk for d in chosen.values()]
     findings = _group(
         Finding.objects.filter(declaration_id__in=ids).values_list("declaration_id", "code")
@@ -110,10 +181,8 @@ def _supplier_inputs(
     )
     bought = _parts_bought()
     inputs = []
-    for supplier in Supplier.objects.filter(unverified=False) | Supplier.objects.filter(
-        pk__in=list(chosen)
-    ):
-        declaration = chosen.get(supplier.pk)
+    for supplier_id, name in responses.surveyed.items():
+        declaration = chosen.get(supplier_id)
         summary = (
             None
             if declaration is None
@@ -121,19 +190,26 @@ def _supplier_inputs(
                 declaration, findings.get(declaration.pk, []), rows.get(declaration.pk, [])
             )
         )
-        parts = frozenset(bought.get(supplier.pk, {}).values())
+        if summary is None and supplier_id in responses.unreadable:
+            summary = DeclarationSummary.unreadable()
+        parts = frozenset(bought.get(supplier_id, {}).values())
         covered = (
             None
             if declaration is None or declaration.scope != "product"
             else frozenset(
                 part
-                for number, part in bought.get(supplier.pk, {}).items()
+                for number, part in bought.get(supplier_id, {}).items()
                 if number in {n.casefold() for n in products.get(declaration.pk, [])}
             )
         )
         inputs.append(
             SupplierInput(
-                str(supplier.pk), supplier.name, declaration is not None, summary, parts, covered
+                str(supplier_id),
+                name,
+                responses.responded(supplier_id),
+                summary,
+                parts,
+                covered,
             )
         )
     return inputs

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 from dataclasses import dataclass
@@ -10,6 +11,7 @@ from pathlib import Path
 from oretrace.registry.services.audit import record
 from oretrace.registry.services.snapshot import report_snapshot
 from oretrace.reporting.data import ReportData
+from oretrace.reporting.readiness import NotReady, missing_for_report, missing_for_rollup
 from oretrace.reporting.report_set import write_report_set
 
 
@@ -19,11 +21,32 @@ class Issued:
     files: tuple[Path, ...]
 
 
-def issue_report(
-    year: int, out: Path, mode: str, actor: str, as_of: dt.date | None = None
-) -> Issued:
-    """Freeze the period, write the snapshot and every document into ``out``, audit it."""
+def final_snapshot(year: int, as_of: dt.date | None, draft: bool) -> ReportData:
+    """The snapshot to build from; ``draft`` marks it so every document is stamped DRAFT."""
     data = report_snapshot(year, as_of)
+    return dataclasses.replace(data, draft=True) if draft else data
+
+
+def issue_report(
+    year: int,
+    out: Path,
+    mode: str,
+    actor: str,
+    as_of: dt.date | None = None,
+    *,
+    draft: bool = False,
+) -> Issued:
+    """Freeze the period, write the snapshot and every document into ``out``, audit it.
+
+    A final report (not ``draft``) needs every filer fact, a period with data and an as-of
+    date after the period; otherwise :class:`NotReady` lists what is missing and nothing is
+    written.
+    """
+    data = final_snapshot(year, as_of, draft)
+    if not draft:
+        missing = missing_for_report(data, mode, dt.date.today())
+        if missing:
+            raise NotReady(f"report for {year}", missing)
     files = write_report_set(data, out, mode)
     record(
         actor,
@@ -31,6 +54,7 @@ def issue_report(
         None,
         period=year,
         mode=mode,
+        draft=draft,
         as_of=data.as_of.isoformat(),
         snapshot_sha256=data.fingerprint(),
         files=file_hashes(files),
@@ -45,15 +69,24 @@ def issue_rollup(
     template: bytes | None = None,
     products: list[tuple[str, str]] | None = None,
     as_of: dt.date | None = None,
+    *,
+    draft: bool = False,
 ) -> Issued:
-    """Our own CMRT for customers: the official template filled, or oretrace's own layout."""
-    data = report_snapshot(year, as_of)
+    """Our own CMRT for customers: the official template filled, or oretrace's own layout.
+
+    Final (not ``draft``) only with the company block's facts and a period with data."""
+    data = final_snapshot(year, as_of, draft)
+    if not draft:
+        missing = missing_for_rollup(data, dt.date.today())
+        if missing:
+            raise NotReady(f"roll-up for {year}", missing)
     target.write_bytes(rollup_bytes(data, template, products))
     record(
         actor,
         "rollup.issued",
         None,
         period=year,
+        draft=draft,
         as_of=data.as_of.isoformat(),
         snapshot_sha256=data.fingerprint(),
         scope="products" if products else "company",

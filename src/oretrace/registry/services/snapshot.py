@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from collections.abc import Collection
+
+from django.utils import timezone
 
 from oretrace.assessment.overview import PeriodAssessment
 from oretrace.registry.models import (
     Declaration,
     DeclarationSmelter,
     Finding,
+    GroupCompany,
     ProductCategory,
     ReferenceSmelter,
     ReferenceSnapshot,
@@ -21,10 +25,11 @@ from oretrace.registry.models import (
 )
 from oretrace.registry.models import Product as ProductRow
 from oretrace.registry.services.assessing import (
+    Responses,
     assess_suppliers,
-    chosen_declarations,
     decisions_after,
-    supplier_inputs,
+    period_responses,
+    responses_inputs,
 )
 from oretrace.registry.services.profile import load_profile
 from oretrace.reporting.data import (
@@ -37,42 +42,90 @@ from oretrace.reporting.data import (
     SmelterRowLine,
     SupplierLine,
 )
+from oretrace.reporting.figures import appendix_order, declaration_tally
+from oretrace.reporting.ordering import natural_keys
 from oretrace.reporting.rollup_answers import derive_answers
 
 _ACTIONABLE = ("error", "warning")
 
 
-def report_snapshot(year: int, as_of: dt.date | None = None) -> ReportData:
-    """The period ``year`` as the registry held it on ``as_of`` (default: today)."""
+def report_snapshot(
+    year: int, as_of: dt.date | None = None, *, supplier_ids: Collection[int] | None = None
+) -> ReportData:
+    """The period ``year`` as the registry held it on ``as_of`` (default: today).
+
+    ``supplier_ids`` narrows the snapshot to those suppliers (an officer's scope).
+    """
     as_of = as_of or dt.date.today()
     period = ReportingPeriod.for_year(year)
-    chosen = chosen_declarations(period, as_of)
-    suppliers = supplier_inputs(period, as_of)
+    responses = period_responses(period, as_of, supplier_ids)
+    suppliers = responses_inputs(responses, as_of)
     assessment = assess_suppliers(period, suppliers, as_of)
     smelters = _smelters(assessment)
-    responded = len(chosen)
-    rate = responded / len(assessment.suppliers) if assessment.suppliers else 0.0
+    lines = _suppliers(assessment, responses)
+    unattributed = tuple(sorted(d.stored_file.original_name for d in responses.unattributed))
+    reference, status_as_of = reference_in_force(as_of, dt.date(year, 12, 31))
+    counted = [*responses.chosen.values(), *responses.unreadable.values(), *responses.unattributed]
+    received = [timezone.localdate(d.ingested_at) for d in counted]
+    responded = sum(1 for line in lines if line.responded)
+    rate = responded / len(lines) if lines else 0.0
     return ReportData(
         period=year,
         as_of=as_of,
         organisation=load_profile(),
         scope=_scope(),
-        suppliers_surveyed=len(assessment.suppliers),
+        suppliers_surveyed=len(lines),
         suppliers_responded=responded,
-        declarations=_declaration_counts(period, chosen, as_of),
+        declarations=declaration_tally(lines, unattributed),
         rcoi=_conclusions(assessment),
         smelters=smelters,
-        smelter_rows=_smelter_rows(chosen, as_of),
-        suppliers=_suppliers(assessment, chosen),
-        corrective_actions=_corrective_actions(chosen),
+        smelter_rows=_smelter_rows(responses, as_of),
+        suppliers=lines,
+        corrective_actions=_corrective_actions(responses),
         products=_products(assessment),
         rollup_answers=derive_answers(suppliers, smelters, rate),
-        reference=tuple(
-            f"{s.label} ({s.as_of or 'undated'})"
-            for s in ReferenceSnapshot.objects.order_by("as_of", "key")
-            if s.as_of is None or s.as_of <= as_of
-        ),
+        reference=reference,
+        status_as_of=status_as_of,
+        unattributed_files=unattributed,
+        group_companies_total=GroupCompany.objects.count(),
+        received_first=min(received, default=None),
+        received_last=max(received, default=None),
+        corrected=_corrected(responses),
     )
+
+
+def reference_in_force(
+    as_of: dt.date, period_end: dt.date
+) -> tuple[tuple[str, ...], dt.date | None]:
+    """The reference data a report on ``as_of`` relies on, and the date of its RMAP status.
+
+    The newest CMRT look-up dated by ``as_of`` (smelter identification) and the RMI facility
+    lists of the newest date on or before both ``as_of`` and the period's end — the lists the
+    assessment takes the status at period end from; older and other templates' look-ups
+    (EMRT, CRT, AMRT) are not in force for a 3TG report.
+    """
+    dated = [
+        s
+        for s in ReferenceSnapshot.objects.order_by("as_of", "key").only(
+            "key", "kind", "label", "as_of"
+        )
+        if s.as_of is not None and s.as_of <= as_of
+    ]
+    lookups = [s for s in dated if s.kind == "template" and s.key.startswith("template:CMRT:")]
+    lists = [s for s in dated if s.kind == "facility_list" and s.as_of and s.as_of <= period_end]
+    status_as_of = max((s.as_of for s in lists if s.as_of), default=None)
+    chosen = lookups[-1:] + [s for s in lists if s.as_of == status_as_of]
+    return tuple(f"{s.label} ({s.as_of})" for s in chosen), status_as_of
+
+
+def _corrected(responses: Responses) -> int:
+    """Suppliers whose declaration in force is valid and replaced one that had findings:
+    corrective actions that were closed by a corrected file."""
+    valid = [d for d in responses.chosen.values() if d.status == Declaration.Status.VALID]
+    earlier = Declaration.objects.filter(
+        superseded_by__in=[d.pk for d in valid], status=Declaration.Status.FINDINGS
+    )
+    return len(set(earlier.values_list("supplier_id", flat=True)))
 
 
 def _scope() -> tuple[ScopeEntry, ...]:
@@ -85,18 +138,11 @@ def _scope() -> tuple[ScopeEntry, ...]:
         for c in ProductCategory.objects.select_related("business_unit__group_company")
     ]
     return tuple(
-        sorted(entries, key=lambda e: (e.group_company, e.business_unit, e.product_category))
+        sorted(
+            entries,
+            key=lambda e: natural_keys(e.group_company, e.business_unit, e.product_category),
+        )
     )
-
-
-def _declaration_counts(
-    period: ReportingPeriod, chosen: dict[int, Declaration], as_of: dt.date
-) -> dict[str, int]:
-    counts = Counter(d.status for d in chosen.values())
-    counts["unreadable"] += Declaration.objects.filter(
-        period=period, status=Declaration.Status.UNREADABLE, ingested_at__date__lte=as_of
-    ).count()
-    return {k: v for k, v in sorted(counts.items()) if v}
 
 
 def _conclusions(assessment: PeriodAssessment) -> tuple[MetalConclusion, ...]:
@@ -128,37 +174,42 @@ def _smelters(assessment: PeriodAssessment) -> tuple[SmelterLine, ...]:
                 supplier_count=found.supplier_count,
             )
         )
-    return tuple(sorted(lines, key=lambda s: (s.metal, s.country, s.name, s.smelter_id)))
+    return tuple(appendix_order(lines))
 
 
-def _smelter_rows(chosen: dict[int, Declaration], as_of: dt.date) -> tuple[SmelterRowLine, ...]:
+def _smelter_rows(responses: Responses, as_of: dt.date) -> tuple[SmelterRowLine, ...]:
+    chosen = responses.chosen
     ids = [d.pk for d in chosen.values()]
     undone = decisions_after(ids, as_of)
     by_id = {d.pk: d for d in chosen.values()}
+    names = responses.surveyed
     rows = []
-    query = DeclarationSmelter.objects.filter(declaration_id__in=ids).select_related("smelter")
-    for row in query:
-        declaration = by_id[row.declaration_id]
-        decision, smelter_id = undone.get(
-            row.pk, (row.decision, row.smelter.smelter_id if row.smelter else None)
-        )
+    query = DeclarationSmelter.objects.filter(declaration_id__in=ids).values_list(
+        "pk", "declaration_id", "row", "metal", "reported_id", "name", "country", "decision",
+        "method", "reason", "smelter__smelter_id", "smelter__standard_name",
+    )  # fmt: skip
+    files = {pk: d.stored_file.original_name for pk, d in by_id.items()}
+    suppliers = {pk: names.get(d.supplier_id or 0, "") for pk, d in by_id.items()}
+    for (pk, declaration_id, number, metal, reported_id, name, country, current, method,
+         reason, current_id, standard_name) in query.iterator(chunk_size=5000):  # fmt: skip
+        decision, smelter_id = undone.get(pk, (current, current_id))
         rows.append(
             SmelterRowLine(
-                supplier=declaration.supplier.name if declaration.supplier else "",
-                file=declaration.stored_file.original_name,
-                row=row.row,
-                metal=row.metal,
-                reported_id=row.reported_id,
-                reported_name=row.name,
-                reported_country=row.country,
+                supplier=suppliers[declaration_id],
+                file=files[declaration_id],
+                row=number,
+                metal=metal,
+                reported_id=reported_id,
+                reported_name=name,
+                reported_country=country,
                 smelter_id=smelter_id or "",
-                standard_name=row.smelter.standard_name if row.smelter and smelter_id else "",
+                standard_name=standard_name if current_id and smelter_id else "",
                 decision=decision,
-                method=row.method,
-                reason=row.reason,
+                method=method,
+                reason=reason,
             )
         )
-    return tuple(sorted(rows, key=lambda r: (r.supplier, r.file, r.row)))
+    return tuple(sorted(rows, key=lambda r: (natural_keys(r.supplier, r.file), r.row)))
 
 
 def _finding_counts(declaration_ids: list[int]) -> dict[int, Counter[str]]:
@@ -170,20 +221,21 @@ def _finding_counts(declaration_ids: list[int]) -> dict[int, Counter[str]]:
     return counts
 
 
-def _suppliers(
-    assessment: PeriodAssessment, chosen: dict[int, Declaration]
-) -> tuple[SupplierLine, ...]:
+def _suppliers(assessment: PeriodAssessment, responses: Responses) -> tuple[SupplierLine, ...]:
+    chosen = responses.chosen
     counts = _finding_counts([d.pk for d in chosen.values()])
     lines = []
     for supplier_id, risk in assessment.suppliers.items():
         declaration = chosen.get(int(supplier_id))
+        unreadable = responses.unreadable.get(int(supplier_id))
         found = counts.get(declaration.pk, Counter()) if declaration else Counter()
+        status = declaration.status if declaration else "no response"
         lines.append(
             SupplierLine(
                 supplier_id=supplier_id,
                 name=risk.name,
-                responded=declaration is not None,
-                status=declaration.status if declaration else "no response",
+                responded=responses.responded(int(supplier_id)),
+                status="unreadable" if unreadable is not None else status,
                 template=declaration.template if declaration else "",
                 version=declaration.version if declaration else "",
                 effective_date=(
@@ -191,18 +243,35 @@ def _suppliers(
                     if declaration and declaration.effective_date
                     else ""
                 ),
-                errors=found["error"],
+                errors=found["error"] + (1 if unreadable is not None else 0),
                 warnings=found["warning"],
                 risk_level=risk.level.value,
                 reasons=tuple(risk.reasons),
             )
         )
-    return tuple(sorted(lines, key=lambda s: (s.name, s.supplier_id)))
+    return tuple(sorted(lines, key=lambda s: natural_keys(s.name, s.supplier_id)))
 
 
-def _corrective_actions(chosen: dict[int, Declaration]) -> tuple[CorrectiveAction, ...]:
-    by_id = {d.pk: d for d in chosen.values()}
-    actions = []
+def _corrective_actions(responses: Responses) -> tuple[CorrectiveAction, ...]:
+    by_id = {d.pk: d for d in responses.chosen.values()}
+    names = responses.surveyed
+    actions = [
+        CorrectiveAction(
+            supplier=names.get(supplier_id, ""),
+            file=item.stored_file.original_name,
+            code="declaration_unreadable",
+            severity="error",
+            cell="",
+            finding=f"The file could not be read as a reporting template"
+            f"{': ' + item.error_message if item.error_message else '.'}",
+            request=(
+                f"The file you sent ({item.stored_file.original_name}) could not be read as a "
+                "reporting template. Please send your declaration again as the completed RMI "
+                "template in its Excel format (.xlsx), without a password."
+            ),
+        )
+        for supplier_id, item in responses.unreadable.items()
+    ]
     for finding in Finding.objects.filter(
         declaration_id__in=list(by_id), severity__in=_ACTIONABLE
     ).order_by("declaration_id", "id"):
@@ -210,7 +279,7 @@ def _corrective_actions(chosen: dict[int, Declaration]) -> tuple[CorrectiveActio
         where = f" ({finding.cell})" if finding.cell else ""
         actions.append(
             CorrectiveAction(
-                supplier=declaration.supplier.name if declaration.supplier else "",
+                supplier=names.get(declaration.supplier_id or 0, ""),
                 file=declaration.stored_file.original_name,
                 code=finding.code,
                 severity=finding.severity,
@@ -222,7 +291,7 @@ def _corrective_actions(chosen: dict[int, Declaration]) -> tuple[CorrectiveActio
                 ),
             )
         )
-    return tuple(sorted(actions, key=lambda a: (a.supplier, a.file, a.cell, a.code)))
+    return tuple(sorted(actions, key=lambda a: natural_keys(a.supplier, a.file, a.cell, a.code)))
 
 
 def _products(assessment: PeriodAssessment) -> tuple[ProductLine, ...]:

@@ -1,23 +1,25 @@
-"""Where a reporting period stands: responses, declaration quality, smelters, RCOI and risk."""
+"""Where a reporting period stands: responses, declaration quality, smelters, RCOI and risk.
+
+The status is the figures of the period's report snapshot (``report_snapshot``), counted by
+``oretrace.reporting.figures.period_figures`` — the same function every report document
+takes its numbers from, so `oretrace status`, the dashboard and the report cannot disagree.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from oretrace.assessment.overview import PeriodAssessment
 from oretrace.assessment.smelters import SmelterAssessment
-from oretrace.registry.models import (
-    Declaration,
-    DeclarationSmelter,
-    ReportingPeriod,
-    Supplier,
-)
+from oretrace.registry.models import Declaration, ReportingPeriod
 from oretrace.registry.services.scope import StaffScope, supplier_ids_for
-from oretrace.registry.services.standing import scoped_assessment
+from oretrace.registry.services.snapshot import report_snapshot
+from oretrace.reporting.figures import PeriodFigures, period_figures
 
 
 @dataclass(slots=True)
@@ -32,6 +34,8 @@ class PeriodStatus:
     smelters_by_metal: dict[str, Counter[str]] = field(default_factory=dict)
     rcoi: dict[str, str] = field(default_factory=dict)
     suppliers_by_risk: Counter[str] = field(default_factory=Counter)
+    as_of: dt.date | None = None
+    figures: PeriodFigures | None = None
 
     @property
     def suppliers_without_response(self) -> int:
@@ -43,7 +47,7 @@ class PeriodStatus:
         return self.suppliers_responded / self.suppliers_surveyed if self.suppliers_surveyed else 0
 
     def as_json(self) -> dict[str, Any]:
-        return {
+        values: dict[str, Any] = {
             "period": self.period,
             "suppliers_surveyed": self.suppliers_surveyed,
             "suppliers_responded": self.suppliers_responded,
@@ -57,13 +61,30 @@ class PeriodStatus:
             "rcoi": self.rcoi,
             "suppliers_by_risk": dict(self.suppliers_by_risk),
         }
+        if self.as_of is not None:
+            values["as_of"] = self.as_of.isoformat()
+        if self.figures is not None:
+            f = self.figures
+            values |= {
+                "declarations_received": f.declarations_received,
+                "declarations_needing_follow_up": f.declarations_needing_follow_up,
+                "smelter_entries": f.smelter_entries,
+                "smelter_entries_not_identified": f.smelters.not_identified,
+                "smelters_conformant": f.smelters.conformant,
+                "smelters_known_not_conformant": f.smelters.known_not_conformant,
+                "smelters_in_covered_countries": f.smelters_in_covered_countries,
+                "smelters_in_cahras": f.smelters_in_cahras,
+                "corrective_actions": f.corrective_actions,
+                "suppliers_with_corrective_actions": f.suppliers_with_corrective_actions,
+            }
+        return values
 
 
 def counted_declarations(
     period: ReportingPeriod, scope: StaffScope | None = None
 ) -> QuerySet[Declaration]:
-    """The declarations status counts (current revisions, and unreadable files), in scope.
-    The web app's "responded" and declaration filters read this too."""
+    """The declarations the web app's declaration lists show (current revisions, and
+    unreadable files), in scope."""
     current = Declaration.objects.filter(period=period).filter(
         Q(is_current=True) | Q(status=Declaration.Status.UNREADABLE)
     )
@@ -72,34 +93,39 @@ def counted_declarations(
 
 
 def rmap_label(smelter: SmelterAssessment) -> str:
-    """How status counts a smelter: conformant, else its RMAP status at period end."""
+    """How status counts a smelter: conformant, else its RMAP status at period end (the same
+    rule as ``oretrace.reporting.figures.smelter_status_key``, for assessment objects)."""
     return "conformant" if smelter.conformant else (smelter.status or "no RMAP status").casefold()
 
 
-def period_status(year: int, scope: StaffScope | None = None) -> PeriodStatus:
-    """The period's figures for the whole group, or for the suppliers in ``scope`` only
-    (a compliance officer's group companies): the dashboard and ``oretrace status`` both
-    call this, so their numbers cannot differ."""
-    period = ReportingPeriod.for_year(year)
-    status = PeriodStatus(period=year)
-    in_scope = None if scope is None else supplier_ids_for(scope)
-    current = counted_declarations(period, scope)
-    status.declarations.update(dict(Counter(current.values_list("status", flat=True))))
-    responded = set(current.exclude(supplier=None).values_list("supplier_id", flat=True))
-    surveyed_rows = Supplier.objects.filter(unverified=False)
-    if in_scope is not None:
-        surveyed_rows = surveyed_rows.filter(pk__in=in_scope)
-    surveyed = set(surveyed_rows.values_list("id", flat=True))
-    status.suppliers_surveyed = len(surveyed | responded)
-    status.suppliers_responded = len(responded)
-    rows = DeclarationSmelter.objects.filter(declaration__in=current.filter(is_current=True))
-    status.smelter_rows.update(dict(Counter(rows.values_list("decision", flat=True))))
-    assessment: PeriodAssessment = scoped_assessment(period, scope)
-    status.smelters_identified = len(assessment.smelters)
-    for smelter in assessment.smelters.values():
-        label = rmap_label(smelter)
-        status.smelters_by_status[label] += 1
-        status.smelters_by_metal.setdefault(smelter.metal, Counter())[label] += 1
-    status.rcoi = {metal: c.conclusion.value for metal, c in assessment.rcoi.items()}
-    status.suppliers_by_risk.update(r.level.value for r in assessment.suppliers.values())
-    return status
+def period_status(
+    year: int,
+    scope: StaffScope | None = None,
+    *,
+    as_of: dt.date | None = None,
+    supplier_ids: Collection[int] | None = None,
+) -> PeriodStatus:
+    """The period's figures as of ``as_of`` (default today), for the whole group or for the
+    suppliers in ``scope`` (a compliance officer's group companies) or ``supplier_ids``.
+    The dashboard, ``oretrace status`` and the report all count through
+    ``oretrace.reporting.figures.period_figures``, so their numbers cannot differ."""
+    if scope is not None:
+        in_scope = supplier_ids_for(scope)
+        if in_scope is not None:
+            supplier_ids = set(in_scope) & set(supplier_ids) if supplier_ids else set(in_scope)
+    data = report_snapshot(year, as_of, supplier_ids=supplier_ids)
+    figures = period_figures(data)
+    return PeriodStatus(
+        period=year,
+        suppliers_surveyed=figures.suppliers_surveyed,
+        suppliers_responded=figures.suppliers_responded,
+        declarations=Counter(figures.declarations),
+        smelter_rows=Counter(figures.smelter_rows),
+        smelters_identified=figures.smelters.identified,
+        smelters_by_status=Counter(figures.smelters_by_status),
+        smelters_by_metal={m: Counter(c) for m, c in figures.smelters_by_metal.items()},
+        rcoi=figures.rcoi,
+        suppliers_by_risk=Counter(figures.suppliers_by_risk),
+        as_of=data.as_of,
+        figures=figures,
+    )
