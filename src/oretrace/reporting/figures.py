@@ -141,6 +141,13 @@ def period_figures(data: ReportData) -> PeriodFigures:
     )
 
 
+def _by_metal(data: ReportData) -> dict[str, dict[str, int]]:
+    counts: dict[str, Counter[str]] = {}
+    for smelter in data.smelters:
+        counts.setdefault(smelter.metal, Counter())[smelter_status_key(smelter)] += 1
+    return {metal: dict(sorted(c.items())) for metal, c in sorted(counts.items())}
+
+
 def key_figures(data: ReportData) -> tuple[tuple[str, int | str], ...]:
     """The period's key figures as (label, value) lines: the management report's table and
     the exports' first sheet."""
