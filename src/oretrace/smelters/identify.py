@@ -161,7 +161,8 @@ class Identifier:
         ):
             ids = table.get((row.scope, key))
             if ids:
-                return self._exact(row, method, sorted(self._widen(row, method, ids)))
+                widened = sorted(self._widen(row, method, ids))
+                return self._exact(row, method, widened, ids)
         learned = self.aliases.find(row.metal, alias_key(row.name)) if row.metal else None
         if learned is not None:
             reason = (
@@ -192,9 +193,11 @@ class Identifier:
             listed = all((i, query) in self.index.current for i in ids) and len(query.split()) > 1
         return ids if listed else ids | others
 
-    def _exact(self, row: _Row, method: Method, ids: list[str]) -> _Finding:
+    def _exact(
+        self, row: _Row, method: Method, ids: list[str], named: Iterable[str] = ()
+    ) -> _Finding:
         how = "a look-up name" if method is Method.LOOKUP_NAME else "a normalised name"
-        chosen, note = self._disambiguate(ids, row.country)
+        chosen, note = self._disambiguate(ids, row.country, named)
         candidates = self._ranked(row.name, ids)
         if chosen is None:
             shown = ", ".join(c.smelter_id for c in candidates)
@@ -211,14 +214,26 @@ class Identifier:
         shown = scored[: max(self.thresholds.candidates, 1)]
         return tuple(self.index.candidate(i, closest, score) for (score, closest), i in shown)
 
-    def _disambiguate(self, ids: list[str], country: str | None) -> tuple[str | None, str]:
+    def _disambiguate(
+        self, ids: list[str], country: str | None, named: Iterable[str] = ()
+    ) -> tuple[str | None, str]:
         """The one smelter meant among several sharing a name, when the country says so.
 
-        A name that once belonged to a smelter since dropped is not resolved silently: the
-        newest list may have moved it to another plant, or corrected a wrong ID.
+        The one smelter of that metal and country whose name this is wins over smelters that
+        only contain the name, even over one still listed elsewhere ("Wolfram Company CJSC",
+        Russia, is not "Wolfram Bergbau und Hütten", Austria). Otherwise a name that once
+        belonged to a smelter since dropped is not resolved silently: the newest list may
+        have moved it to another plant, or corrected a wrong ID.
         """
         if len(ids) == 1:
             return ids[0], ""
+        if country:
+            own = [
+                s for s in (self.reference.smelter(i) for i in named)
+                if s is not None and same_country(s.country_code, country)
+            ]  # fmt: skip
+            if len(own) == 1:
+                return own[0].smelter_id, " (the only one of that name in that country)"
         smelters = [s for s in (self.reference.smelter(i) for i in ids) if s is not None]
         local = [s for s in smelters if country and same_country(s.country_code, country)]
         if len(local) == 1 and not local[0].dropped:
