@@ -16,6 +16,8 @@ database like every other snapshot.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -101,12 +103,13 @@ def build_crosswalk(snapshots: Iterable[Snapshot]) -> Snapshot:
                 f"{legacy_id} {draft.standard_name!r} ({draft.metal}, {draft.country}): "
                 "no CID of that metal and country carries its name; kept as a legacy entity"
             )
+    content = json.dumps([[r.legacy_id, r.smelter_id, r.id_source] for r in rows])
     info = SnapshotInfo(
         key=CROSSWALK_KEY,
         kind=SnapshotKind.CROSSWALK,
         label="Legacy ID → CID crosswalk",
         source="every look-up revision",
-        sha256="",
+        sha256=hashlib.sha256(content.encode()).hexdigest(),  # of the links: changes show
         as_of=None,
         as_of_basis="derived from the look-ups; explicit old/new ID pairs take precedence",
     )

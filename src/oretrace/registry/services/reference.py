@@ -1,9 +1,16 @@
 """Reference smelters in the database: snapshots stored whole, smelter tables rebuilt from them,
-and the learned-alias store the identifier asks."""
+and the learned-alias store the identifier asks.
+
+With a registry, the database is the one reference store: ``oretrace smelters import``,
+``ingest``, ``smelters match``/``show`` and the web read and write it, so every machine
+sharing the database sees the same snapshots, statuses and learned aliases. The shipped
+snapshots enter it on first use; the per-user folder of registry-less ``smelters match`` is
+never read here, so lists imported there (or by tests and the demo) stay out.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from django.db import transaction
 
@@ -25,8 +32,7 @@ from oretrace.smelters import (
     Thresholds,
     shipped_snapshots,
 )
-from oretrace.smelters.storage import dump_snapshots, load_snapshots, user_reference_dir
-from oretrace.smelters.storage import stored_snapshots as user_snapshots
+from oretrace.smelters.storage import dump_snapshots, load_snapshots
 
 
 class DatabaseAliasStore:
@@ -81,22 +87,30 @@ def identifier(thresholds: Thresholds | None = None) -> Identifier:
 
 
 def ensure_reference() -> None:
-    """Bring the shipped snapshots and those imported with ``oretrace smelters import`` (the
-    user's reference folder) into the database; idempotent, cheap when nothing is new."""
-    known = dict(ReferenceSnapshot.objects.values_list("key", "sha256"))
-    shipped = [s for s in shipped_snapshots() if s.info.key not in known]
+    """Bring the snapshots shipped with this version of oretrace into the database (new
+    ones, and shipped ones whose content changed); idempotent, cheap when nothing is new."""
+    known = dict(ReferenceSnapshot.objects.filter(shipped=True).values_list("key", "sha256"))
+    imported = set(ReferenceSnapshot.objects.filter(shipped=False).values_list("key", flat=True))
+    shipped = [
+        s
+        for s in shipped_snapshots()
+        if s.info.key not in imported and known.get(s.info.key) != s.info.sha256
+    ]
     if shipped:
         add_snapshots(shipped, actor="system", shipped=True)
-    imported = [
-        s for s in user_snapshots(user_reference_dir()) if known.get(s.info.key) != s.info.sha256
-    ]
-    if imported:
-        add_snapshots(imported, actor="system:smelters-import")
+
+
+def import_snapshots(snapshots: Sequence[Snapshot], actor: str) -> int:
+    """``oretrace smelters import``: store imported snapshots in the registry (one
+    transaction, audited); the shipped ones are brought in first."""
+    ensure_reference()
+    return add_snapshots(snapshots, actor)
 
 
 def add_snapshots(snapshots: Iterable[Snapshot], actor: str, shipped: bool = False) -> int:
     """Store snapshots (replacing ones with the same key) and rebuild the smelter tables."""
     added = 0
+    keys: list[str] = []
     with transaction.atomic():
         for snapshot in snapshots:
             info = snapshot.info
@@ -113,8 +127,9 @@ def add_snapshots(snapshots: Iterable[Snapshot], actor: str, shipped: bool = Fal
                 },
             )
             added += 1
+            keys.append(info.key)
         rebuild_smelters()
-    record(actor, "reference.imported", None, snapshots=added, shipped=shipped)
+        record(actor, "reference.imported", None, snapshots=added, shipped=shipped, keys=keys)
     return added
 
 
