@@ -66,6 +66,19 @@ def test_two_processes_in_different_folders_see_one_imported_list(
     assert {"as_of": "2025-06-01", "status": "Active"}.items() <= statuses[-1].items()
     assert not (tmp_path / "home" / ".local" / "share" / "oretrace").exists()
 
+    later = LIST.replace("Minsur,PERU,Active", "Minsur,PERU,Conformant")
+    (second / "rmi-list-store-test-later.csv").write_text(later, encoding="utf-8")
+    again = oretrace(
+        second, shared_registry, "smelters", "import", "rmi-list-store-test-later.csv",
+        "--as-of", "2025-12-01",
+    )  # fmt: skip
+    assert "1 status changes since 2025-06-01" in again.stdout
+    changes = oretrace(first, shared_registry, "smelters", "changes", "--json")
+    found = json.loads(changes.stdout)["changes"]
+    assert [(c["smelter_id"], c["change"]) for c in found] == [("CID001182", "became_conformant")]
+    text = oretrace(first, shared_registry, "smelters", "changes", "--since", "2025-06-01")
+    assert "became_conformant" in text.stdout and "CID001182" in text.stdout
+
 
 def test_registry_less_match_uses_the_per_user_folder(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ORETRACE_")}

@@ -141,8 +141,13 @@ def import_(file: Path, as_of: dt.datetime | None, reference_dir: Path | None) -
         from oretrace.cli.registry import default_actor
         from oretrace.registry.services.reference import import_snapshots
 
-        import_snapshots(snapshots, default_actor())
+        alerts = import_snapshots(snapshots, default_actor())
         where = f"the registry ({describe_registry()})"
+        if alerts["changes"]:
+            click.echo(
+                f"{len(alerts['changes'])} status changes since {alerts['since']}: "
+                "see `oretrace smelters changes`"
+            )
     for snapshot in snapshots:
         info = snapshot.info
         when = info.as_of.isoformat() if info.as_of else "undated"
@@ -177,3 +182,43 @@ def show(smelter_id: str, as_json: bool, reference_dir: Path | None) -> None:
         click.echo(f"    {item['name']}  [{len(item['snapshots'])} snapshot(s)]")
     for status in report["status_history"]:
         click.echo(f"  status {status['as_of']}: {status['status']} ({status['list']})")
+
+
+@smelters.command()
+@click.option("--since", help="Snapshot key or date (YYYY-MM-DD) to compare from "
+              "(default: the RMI list before the newest).")  # fmt: skip
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def changes(since: str | None, as_json: bool) -> None:
+    """What the newest RMI list changed: smelters that became conformant, lost conformance,
+    were suspended, are due for re-assessment, were removed or merged — with the current
+    declarations, suppliers and products that name them. Needs a registry."""
+    if not registry_configured():
+        raise click.ClickException(
+            "status changes are kept in a registry: set ORETRACE_DATA_DIR or "
+            "ORETRACE_DATABASE_URL (or run where ./oretrace-data is)"
+        )
+    open_registry()
+    from oretrace.registry.services.reference import current_status_alerts
+    from oretrace.registry.services.status_alerts import UnknownSnapshot
+
+    try:
+        alerts = current_status_alerts(since)
+    except UnknownSnapshot as exc:
+        raise click.ClickException(str(exc)) from exc
+    if as_json:
+        _echo_json(alerts)
+        return
+    if alerts["until"] is None or alerts["since"] is None:
+        click.echo("fewer than two dated RMI lists in the registry: nothing to compare")
+        return
+    found = alerts["changes"]
+    click.echo(f"{alerts['since']} → {alerts['until']}: {len(found)} status changes")
+    for item in found:
+        touched = item["affected"]
+        merged = f" → {item['merged_into']}" if item["merged_into"] else ""
+        click.echo(
+            f"  {item['change']:18} {item['smelter_id']}{merged} {item['standard_name']} "
+            f"({item['metal']}): {item['before'] or '-'} → {item['after'] or '-'}; "
+            f"{len(touched['declarations'])} declarations, {len(touched['suppliers'])} "
+            f"suppliers, {len(touched['products'])} products"
+        )

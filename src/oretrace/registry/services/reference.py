@@ -11,6 +11,7 @@ never read here, so lists imported there (or by tests and the demo) stay out.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from django.db import transaction
 
@@ -29,9 +30,11 @@ from oretrace.smelters import (
     LearnedAlias,
     Reference,
     Snapshot,
+    SnapshotKind,
     Thresholds,
     shipped_snapshots,
 )
+from oretrace.smelters.status_changes import list_dates
 from oretrace.smelters.storage import dump_snapshots, load_snapshots
 
 
@@ -100,11 +103,33 @@ def ensure_reference() -> None:
         add_snapshots(shipped, actor="system", shipped=True)
 
 
-def import_snapshots(snapshots: Sequence[Snapshot], actor: str) -> int:
-    """``oretrace smelters import``: store imported snapshots in the registry (one
-    transaction, audited); the shipped ones are brought in first."""
+def import_snapshots(snapshots: Sequence[Snapshot], actor: str) -> dict[str, Any]:
+    """``oretrace smelters import``: store imported snapshots in the registry and, when they
+    bring the newest RMI list, what changed since the list before (status alerts) — one
+    transaction, both audited. Returns the alerts (see ``status_alerts``)."""
+    from oretrace.registry.services.status_alerts import record_alerts, status_alerts
+
     ensure_reference()
-    return add_snapshots(snapshots, actor)
+    with transaction.atomic():
+        add_snapshots(snapshots, actor)
+        reference = Reference(stored_snapshots())
+        dates = list_dates(reference)
+        imported = {s.info.as_of for s in snapshots if s.info.kind is SnapshotKind.FACILITY_LIST}
+        if dates and dates[-1] in imported:
+            alerts = status_alerts(reference)
+        else:
+            alerts = {"since": None, "until": None, "changes": []}
+        record_alerts(alerts, actor)
+    return alerts
+
+
+def current_status_alerts(since: str | None = None) -> dict[str, Any]:
+    """Status changes up to the newest RMI list in the registry, since the list before it
+    or since ``since`` (a snapshot key or an ISO date); plain data for the CLI and the web."""
+    from oretrace.registry.services.status_alerts import since_date, status_alerts
+
+    reference = current_reference()
+    return status_alerts(reference, since_date(since) if since else None)
 
 
 def add_snapshots(snapshots: Iterable[Snapshot], actor: str, shipped: bool = False) -> int:
