@@ -10,7 +10,9 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 
@@ -32,14 +34,30 @@ def oretrace(cwd: Path, env: dict[str, str], *args: str) -> subprocess.Completed
 
 
 @pytest.fixture
-def shared_registry(tmp_path: Path) -> dict[str, str]:
+def shared_registry(tmp_path: Path) -> Iterator[dict[str, str]]:
+    """The environment of both processes: on PostgreSQL a database of their own on the
+    suite's server, else one SQLite data folder."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("ORETRACE_")}
     env["HOME"] = str(tmp_path / "home")  # the per-user folder must stay untouched
     env.pop("XDG_DATA_HOME", None)
-    if os.environ.get("ORETRACE_DATABASE_URL"):
-        env["ORETRACE_DATABASE_URL"] = os.environ["ORETRACE_DATABASE_URL"]
     env["ORETRACE_DATA_DIR"] = str(tmp_path / "data")
-    return env
+    url = os.environ.get("ORETRACE_DATABASE_URL")
+    if not url:
+        yield env
+        return
+    import psycopg
+
+    server = urlparse(url)
+    name = f"oretrace_store_{os.getpid()}"
+    admin = server._replace(path="/postgres").geturl().replace("postgres://", "postgresql://", 1)
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    env["ORETRACE_DATABASE_URL"] = server._replace(path=f"/{name}").geturl()
+    try:
+        yield env
+    finally:
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def test_two_processes_in_different_folders_see_one_imported_list(

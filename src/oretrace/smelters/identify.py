@@ -152,12 +152,12 @@ class Identifier:
             given = value not in (None, "") and not isinstance(value, str)
             reason = f"the name cell holds {value!r}, not a name" if given else "no name given"
             return _Finding(None, Method.NONE, 0.0, Decision.NONE, reason)
-        for method, table, key in (
-            (Method.LOOKUP_NAME, self.index.exact, row.name.casefold()),  # = exact_key
-            (Method.NORMALISED_NAME, self.index.folded, fold(row.name)),
-            (Method.NORMALISED_NAME, self.index.cores, core(row.name)),
+        for method, table, key_of in (
+            (Method.LOOKUP_NAME, self.index.exact, str.casefold),  # = exact_key of a clean name
+            (Method.NORMALISED_NAME, self.index.folded, fold),
+            (Method.NORMALISED_NAME, self.index.cores, core),
         ):
-            ids = table.get((row.scope, key))
+            ids = table.get((row.scope, key_of(row.name)))  # folded only when needed
             if ids:
                 widened = sorted(self._widen(row, method, ids))
                 return self._exact(row, method, widened, ids)
