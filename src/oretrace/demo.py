@@ -221,7 +221,7 @@ def main(argv: list[str] | None = None) -> int:
     out = Path(args[0] if args else "demo-out").resolve()
     suppliers = args[1] if len(args) > 1 else "300"
     os.environ["ORETRACE_DATA_DIR"] = str(out / "data")
-    os.environ["ORETRACE_REFERENCE_DIR"] = str(out / "reference")
+    os.environ.pop("ORETRACE_REFERENCE_DIR", None)  # the demo's lists go to its own registry
     os.environ.pop("ORETRACE_DATABASE_URL", None)
     samples = out / "suppliers"
     write_samples(samples)

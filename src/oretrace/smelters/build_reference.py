@@ -5,7 +5,8 @@
 Reads the look-up of every template revision found (CMRT 2.00 … 6.5, EMRT, CRT, AMRT),
 one file per revision, and writes them as dated snapshots. Older revisions are kept so
 that IDs and names dropped from the newest look-up still resolve, and legacy IDs map to
-CIDs (through CMRT 3.01).
+CIDs (through CMRT 3.01, and the crosswalk snapshot built from every revision: a legacy ID
+3.01 does not map joins the one CID with its metal, country and name).
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from pathlib import Path
 from oretrace.cmrt.container import load_calamine, open_bytes
 from oretrace.cmrt.errors import WorkbookError
 from oretrace.cmrt.workbook import Workbook
-from oretrace.smelters.model import Snapshot
+from oretrace.smelters.crosswalk import build_crosswalk
+from oretrace.smelters.model import Snapshot, SnapshotKind
 from oretrace.smelters.storage import SHIPPED, dump_snapshots
 from oretrace.smelters.templates import (
     NoReferenceInWorkbook,
@@ -59,11 +61,14 @@ def main(argv: list[str] | None = None) -> int:
     if not snapshots:
         print(f"no template look-ups found in {args.templates}", file=sys.stderr)  # noqa: T201
         return 1
+    snapshots = [*snapshots, build_crosswalk(snapshots)]  # last: keeps diffs small
     text = dump_snapshots(snapshots, "python -m oretrace.smelters.build_reference")
     args.out.write_text(text, encoding="utf-8")
     for snapshot in snapshots:
         info = snapshot.info
         print(f"{info.key:24} {info.as_of} {len(snapshot.rows):5} rows  {info.source}")  # noqa: T201
+        for note in snapshot.notes if info.kind is SnapshotKind.CROSSWALK else ():
+            print(f"  note: {note}")  # noqa: T201
     print(f"wrote {args.out} ({len(text):,} bytes)")  # noqa: T201
     return 0
 

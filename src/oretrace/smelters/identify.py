@@ -8,13 +8,13 @@ evidence → none. Every result carries a decision, a one-line reason and the ca
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 
 from oretrace.smelters.aliases import AliasStore, LearnedAlias, MemoryAliasStore, alias_key
 from oretrace.smelters.countries import country_of, same_country
 from oretrace.smelters.ids import IdKind, ParsedId, parse_smelter_id
-from oretrace.smelters.matching import ANY_METAL, Candidate, NameIndex, exact_key
+from oretrace.smelters.matching import ANY_METAL, Candidate, NameIndex
 from oretrace.smelters.metals import canonical_metal
 from oretrace.smelters.names import clean, core, fold
 from oretrace.smelters.not_smelters import not_a_smelter, sounds_like_trader
@@ -118,16 +118,14 @@ class Identifier:
     # -- steps --------------------------------------------------------------------------------
 
     def _clean(self, query: SmelterQuery) -> _Row:
-        country = clean(query.country)
         name = clean(query.name) if isinstance(query.name, str) else ""
-        parsed = parse_smelter_id(query.smelter_id)
-        if parsed.kind is IdKind.NONE and name:
+        parsed = _parsed_id(query.smelter_id)
+        if parsed.kind is IdKind.NONE and name and _may_be_id(name):
             in_name = parse_smelter_id(name)  # an ID typed into the name cell
             if in_name.kind in (IdKind.CID, IdKind.LEGACY):
                 parsed = replace(in_name, note=f"the name cell holds the ID {name!r}")
                 name = ""
-        metal = canonical_metal(clean(query.metal))
-        return _Row(query, metal, name, country_of(country) if country else None, parsed)
+        return _Row(query, _metal_of(query.metal), name, _country_of(query.country), parsed)
 
     def _by_id(self, row: _Row) -> tuple[_Finding | None, list[Flag]]:
         parsed = row.parsed_id
@@ -154,14 +152,15 @@ class Identifier:
             given = value not in (None, "") and not isinstance(value, str)
             reason = f"the name cell holds {value!r}, not a name" if given else "no name given"
             return _Finding(None, Method.NONE, 0.0, Decision.NONE, reason)
-        for method, table, key in (
-            (Method.LOOKUP_NAME, self.index.exact, exact_key(row.name)),
-            (Method.NORMALISED_NAME, self.index.folded, fold(row.name)),
-            (Method.NORMALISED_NAME, self.index.cores, core(row.name)),
+        for method, table, key_of in (
+            (Method.LOOKUP_NAME, self.index.exact, str.casefold),  # = exact_key of a clean name
+            (Method.NORMALISED_NAME, self.index.folded, fold),
+            (Method.NORMALISED_NAME, self.index.cores, core),
         ):
-            ids = table.get((row.scope, key))
+            ids = table.get((row.scope, key_of(row.name)))  # folded only when needed
             if ids:
-                return self._exact(row, method, sorted(self._widen(row, method, ids)))
+                widened = sorted(self._widen(row, method, ids))
+                return self._exact(row, method, widened, ids)
         learned = self.aliases.find(row.metal, alias_key(row.name)) if row.metal else None
         if learned is not None:
             reason = (
@@ -183,18 +182,20 @@ class Identifier:
         "Heraeus" equals the core of "Heraeus limited" (Hong Kong) but names the group; an
         old alias ("HC Starck") may name a group that later lists split into plants.
         """
-        query = core(row.name)
-        others = self.index.containing(row.scope, query) - ids
-        if not others:
+        if method is Method.LOOKUP_NAME and all(self.index.lists_now(i, row.name) for i in ids):
             return ids
-        listed = all((i, fold(row.name)) in self.index.current for i in ids)
+        query = core(row.name)
         if method is Method.NORMALISED_NAME:
             listed = all((i, query) in self.index.current for i in ids) and len(query.split()) > 1
-        return ids if listed else ids | others
+            if listed:
+                return ids
+        return ids | self.index.containing(row.scope, query)
 
-    def _exact(self, row: _Row, method: Method, ids: list[str]) -> _Finding:
+    def _exact(
+        self, row: _Row, method: Method, ids: list[str], named: Iterable[str] = ()
+    ) -> _Finding:
         how = "a look-up name" if method is Method.LOOKUP_NAME else "a normalised name"
-        chosen, note = self._disambiguate(ids, row.country)
+        chosen, note = self._disambiguate(ids, row.country, named)
         candidates = self._ranked(row.name, ids)
         if chosen is None:
             shown = ", ".join(c.smelter_id for c in candidates)
@@ -211,14 +212,26 @@ class Identifier:
         shown = scored[: max(self.thresholds.candidates, 1)]
         return tuple(self.index.candidate(i, closest, score) for (score, closest), i in shown)
 
-    def _disambiguate(self, ids: list[str], country: str | None) -> tuple[str | None, str]:
+    def _disambiguate(
+        self, ids: list[str], country: str | None, named: Iterable[str] = ()
+    ) -> tuple[str | None, str]:
         """The one smelter meant among several sharing a name, when the country says so.
 
-        A name that once belonged to a smelter since dropped is not resolved silently: the
-        newest list may have moved it to another plant, or corrected a wrong ID.
+        The one smelter of that metal and country whose name this is wins over smelters that
+        only contain the name, even over one still listed elsewhere ("Wolfram Company CJSC",
+        Russia, is not "Wolfram Bergbau und Hütten", Austria). Otherwise a name that once
+        belonged to a smelter since dropped is not resolved silently: the newest list may
+        have moved it to another plant, or corrected a wrong ID.
         """
         if len(ids) == 1:
             return ids[0], ""
+        if country:
+            own = [
+                s for s in (self.reference.smelter(i) for i in named)
+                if s is not None and same_country(s.country_code, country)
+            ]  # fmt: skip
+            if len(own) == 1:
+                return own[0].smelter_id, " (the only one of that name in that country)"
         smelters = [s for s in (self.reference.smelter(i) for i in ids) if s is not None]
         local = [s for s in smelters if country and same_country(s.country_code, country)]
         if len(local) == 1 and not local[0].dropped:
@@ -298,12 +311,17 @@ class Identifier:
             flags.append(Flag.COUNTRY_MISMATCH)
         if smelter and smelter.dropped:
             flags.append(Flag.DROPPED)
-        all_flags = tuple(dict.fromkeys((*finding.flags, *flags)))
+        all_flags = tuple(dict.fromkeys((*finding.flags, *flags))) if flags else finding.flags
         doubt = row.metal is None or Flag.COUNTRY_MISMATCH in flags or _ID_DOUBTS & set(flags)
         decision = finding.decision
         if decision is Decision.AUTO and (doubt or smelter is None or smelter.smelter_id[0] != "C"):
             decision = Decision.REVIEW
-        return replace(finding, decision=decision, flags=all_flags)
+        if decision is finding.decision and all_flags == finding.flags:
+            return finding
+        return _Finding(
+            finding.smelter_id, finding.method, finding.score, decision, finding.reason,
+            all_flags, finding.candidates,
+        )  # fmt: skip
 
     def _result(self, row: _Row, finding: _Finding) -> Identification:
         smelter = self.reference.smelter(finding.smelter_id) if finding.smelter_id else None
@@ -320,6 +338,48 @@ class Identifier:
             flags=finding.flags,
             candidates=finding.candidates,
         )
+
+
+# Metal, country and ID cells repeat across rows: their readings are cached by cell value.
+
+
+def _cached(value: object, cache: dict[object, object], read: Callable[[object], object]) -> object:
+    key = (type(value), value)  # True, 1 and 1.0 are equal keys but different cells
+    try:
+        return cache[key]
+    except KeyError:
+        found = cache[key] = read(value)
+        if len(cache) > 65536:
+            cache.clear()
+        return found
+    except TypeError:  # an unhashable cell value
+        return read(value)
+
+
+_METALS: dict[object, object] = {}
+_COUNTRIES: dict[object, object] = {}
+_IDS: dict[object, object] = {}
+
+
+def _metal_of(value: object) -> str | None:
+    found = _cached(value, _METALS, lambda v: canonical_metal(clean(v)))
+    return found if isinstance(found, str) else None
+
+
+def _country_of(value: object) -> str | None:
+    found = _cached(value, _COUNTRIES, lambda v: country_of(clean(v)) if clean(v) else None)
+    return found if isinstance(found, str) else None
+
+
+def _parsed_id(value: object) -> ParsedId:
+    found = _cached(value, _IDS, parse_smelter_id)
+    assert isinstance(found, ParsedId)
+    return found
+
+
+def _may_be_id(name: str) -> bool:
+    """Cheap test before parsing a name cell as an ID (CID…, or a legacy ID like 1DEU001)."""
+    return name[:1].isdigit() or name[:3].upper() == "CID"
 
 
 def _merge(by_id: _Finding, by_name: _Finding, agreement: str) -> _Finding:

@@ -28,13 +28,31 @@ class Candidate:
 
 @dataclass(frozen=True, slots=True)
 class _Choices:
+    """The names of one metal: core form, smelter, name as listed, smelter's country code;
+    and, per core token, the positions of the names holding it."""
+
     cores: list[str]
     ids: list[str]
     names: list[str]
+    countries: list[str | None]
+    tokens: dict[str, list[int]]
+
+
+#: Candidates taken by plain edit similarity before the full (slower) WRatio is computed.
+_BY_RATIO = 6
+#: Names sharing a token with the query join them, rarest token first, up to this many.
+_POOL = 16
 
 
 def exact_key(text: str) -> str:
     return clean(text).casefold()
+
+
+def _bonus(smelter_country: str | None, country_code: str | None) -> float:
+    """Country as evidence: +2 when it agrees, −15 when it contradicts."""
+    if country_code is None or smelter_country is None:
+        return 0.0
+    return 2.0 if same_country(smelter_country, country_code) else -15.0
 
 
 class NameIndex:
@@ -47,14 +65,22 @@ class NameIndex:
         self.cores: dict[tuple[str, str], set[str]] = defaultdict(set)
         self._tokens: dict[tuple[str, str], set[str]] = defaultdict(set)
         self.current: set[tuple[str, str]] = set()  # (smelter, fold or core) of listed names
+        self._current_exact: set[tuple[str, str]] = set()
         seen: dict[str, dict[tuple[str, str], str]] = defaultdict(dict)
+        self._shown: dict[str, tuple[str, str]] = {}  # smelter → (standard name, country)
+        self._names: dict[str, list[tuple[str, str, str]]] = {}  # → [(exact key, core, name)]
         for smelter in reference.smelters():
+            self._shown[smelter.smelter_id] = (smelter.standard_name, smelter.country)
+            self._names[smelter.smelter_id] = [
+                (exact_key(r.name), core(r.name), r.name) for r in smelter.names
+            ]
             for record in smelter.names:
                 name = record.name
                 if not smelter.dropped and smelter.last_seen in record.snapshots:
                     self.current.update(
                         {(smelter.smelter_id, fold(name)), (smelter.smelter_id, core(name))}
                     )
+                    self._current_exact.add((smelter.smelter_id, exact_key(name)))
                 for metal in (smelter.metal, ANY_METAL):
                     self.exact[metal, exact_key(name)].add(smelter.smelter_id)
                     self.folded[metal, fold(name)].add(smelter.smelter_id)
@@ -62,12 +88,29 @@ class NameIndex:
                     for token in core(name).split():
                         self._tokens[metal, token].add(smelter.smelter_id)
                     seen[metal].setdefault((core(name), smelter.smelter_id), name)
-        self._choices = {
-            metal: _Choices(
-                [c for c, _ in entries], [i for _, i in entries], list(entries.values())
-            )
-            for metal, entries in seen.items()
-        }
+        self._choices = {metal: self._block(entries) for metal, entries in seen.items()}
+
+    def _block(self, entries: dict[tuple[str, str], str]) -> _Choices:
+        cores = [c for c, _ in entries]
+        ids = [i for _, i in entries]
+        countries = [self._country_of(i) for i in ids]
+        tokens: dict[str, list[int]] = defaultdict(list)
+        for position, text in enumerate(cores):
+            for token in set(text.split()):
+                tokens[token].append(position)
+        return _Choices(cores, ids, list(entries.values()), countries, dict(tokens))
+
+    def _country_of(self, smelter_id: str) -> str | None:
+        smelter = self.reference.smelter(smelter_id)
+        return smelter.country_code if smelter else None
+
+    def lists_now(self, smelter_id: str, name: str) -> bool:
+        """Whether the newest look-up lists ``name`` (a clean name) for that smelter, as
+        written or folded."""
+        return (smelter_id, name.casefold()) in self._current_exact or (
+            smelter_id,
+            fold(name),
+        ) in self.current
 
     def containing(self, metal: str, query_core: str) -> set[str]:
         """Smelters with a name whose core holds every token of ``query_core``."""
@@ -85,32 +128,48 @@ class NameIndex:
     def fuzzy(
         self, metal: str, query_core: str, country_code: str | None, floor: float, limit: int
     ) -> list[Candidate]:
-        """Best candidates by name similarity, one per smelter, country as evidence."""
+        """Best candidates by name similarity, one per smelter, country as evidence.
+
+        WRatio (partial and token-set credit) is slow, so it scores only a short list: the
+        names closest by plain edit similarity, and the names sharing a rare token with the
+        query (where WRatio's partial and token-order credit comes from).
+        """
         choices = self._choices.get(metal)
         if choices is None or not query_core:
             return []
+        pool = {
+            position
+            for _, _, position in process.extract(
+                query_core, choices.cores, scorer=fuzz.ratio, limit=_BY_RATIO
+            )
+        }
+        shared = [choices.tokens[t] for t in set(query_core.split()) if t in choices.tokens]
+        for holders in sorted(shared, key=len):  # rarest token first, within a budget
+            if len(pool) + len(holders) > _POOL:
+                break
+            pool.update(holders)
+        positions = sorted(pool)
         hits = process.extract(
-            query_core, choices.cores, scorer=fuzz.WRatio, limit=limit * 4, score_cutoff=floor
+            query_core,
+            [choices.cores[p] for p in positions],
+            scorer=fuzz.WRatio,
+            score_cutoff=floor,
+            limit=None,
         )
-        best: dict[str, tuple[float, str]] = {}
-        for _, score, position in hits:
+        best: dict[str, tuple[float, int]] = {}
+        for _, score, index in hits:
+            position = positions[index]
             smelter_id = choices.ids[position]
-            adjusted = score + self._country_bonus(smelter_id, country_code)
+            adjusted = score + _bonus(choices.countries[position], country_code)
             if smelter_id not in best or adjusted > best[smelter_id][0]:
-                best[smelter_id] = (adjusted, choices.names[position])
-        ranked = sorted(best.items(), key=lambda item: -item[1][0])[:limit]
-        return [self.candidate(sid, name, score) for sid, (score, name) in ranked]
-
-    def _country_bonus(self, smelter_id: str, country_code: str | None) -> float:
-        smelter = self.reference.smelter(smelter_id)
-        if country_code is None or smelter is None or smelter.country_code is None:
-            return 0.0
-        return 2.0 if same_country(smelter.country_code, country_code) else -15.0
+                best[smelter_id] = (adjusted, position)
+        ranked = sorted(best.items(), key=lambda item: (-item[1][0], item[1][1]))[:limit]
+        return [
+            self.candidate(sid, choices.names[position], score) for sid, (score, position) in ranked
+        ]
 
     def candidate(self, smelter_id: str, matched_name: str, score: float) -> Candidate:
-        smelter = self.reference.smelter(smelter_id)
-        standard = smelter.standard_name if smelter else ""
-        country = smelter.country if smelter else ""
+        standard, country = self._shown.get(smelter_id, ("", ""))
         return Candidate(smelter_id, standard, country, matched_name, round(min(score, 100.0), 1))
 
     def plain_ratio(self, query_core: str, matched_name: str) -> float:
@@ -118,11 +177,17 @@ class NameIndex:
         return float(fuzz.ratio(query_core, core(matched_name)))
 
     def names_of(self, smelter_id: str) -> list[str]:
-        smelter = self.reference.smelter(smelter_id)
-        return [record.name for record in smelter.names] if smelter else []
+        return [name for _, _, name in self._names.get(smelter_id, ())]
 
     def similarity(self, name: str, smelter_id: str) -> tuple[float, str]:
         """How well ``name`` matches the closest name of one smelter."""
+        names = self._names.get(smelter_id, ())
+        written = exact_key(name)
+        equal = [n for key, _, n in names if key == written]
+        if equal:  # the name as written is the closest
+            return 100.0, max(equal)
         query = core(name)
-        scored = [(fuzz.WRatio(query, core(n)), n) for n in self.names_of(smelter_id)]
-        return max(scored, default=(0.0, ""))
+        equal = [n for _, c, n in names if c == query]
+        if equal:  # a name equal apart from legal forms is the closest
+            return 100.0, max(equal)
+        return max(((fuzz.WRatio(query, c), n) for _, c, n in names), default=(0.0, ""))

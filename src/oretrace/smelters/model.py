@@ -10,6 +10,7 @@ from enum import StrEnum
 class SnapshotKind(StrEnum):
     TEMPLATE = "template"  # the look-up shipped inside a CMRT/EMRT/CRT/AMRT revision
     FACILITY_LIST = "facility_list"  # an RMI facility list export (conformant, active, …)
+    CROSSWALK = "crosswalk"  # legacy ID → CID links inferred from the look-ups' history
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,6 +26,7 @@ _SPECIAL = str.maketrans({
 _UNKNOWN_CHAR = re.compile(r"(?<=\w)[?\ufffd]+(?=\w)")
 _INITIAL_DOT = re.compile(r"\b(\w)\.")
 _NOT_WORD = re.compile(r"[^\w]+|_")
+_ASCII_NOT_WORD = {c: " " for c in range(128) if not chr(c).isalnum()}
 
 #: Legal forms and filler words that say nothing about which plant is meant.
 _FILLER = """
@@ -61,9 +62,13 @@ def fold(text: str) -> str:
         value = unicodedata.normalize("NFKD", value)
         value = "".join(ch for ch in value if not unicodedata.combining(ch)).casefold()
         value = value.translate(_SPECIAL)  # letters that only appear after NFKD (Ǽ → Æ)
-    value = _UNKNOWN_CHAR.sub("", value)
+    if "?" in value or "\ufffd" in value:
+        value = _UNKNOWN_CHAR.sub("", value)
     value = value.replace("&", " and ").replace("+", " and ").replace("'", "")
-    value = _INITIAL_DOT.sub(r"\1", value)
+    if "." in value:
+        value = _INITIAL_DOT.sub(r"\1", value)
+    if value.isascii():  # the same as the regular expression, several times faster
+        return " ".join(value.translate(_ASCII_NOT_WORD).split())
     return " ".join(_NOT_WORD.sub(" ", value).split())
 
 

@@ -1,8 +1,10 @@
 """The reference as history: every snapshot merged into one record per smelter ID.
 
 A smelter dropped from later lists keeps its ID, names and last-seen snapshot; legacy IDs
-map to CIDs through any snapshot that shows both (CMRT 3.01); names of 2.x revisions
-attach to the CID their legacy ID maps to; statuses from dated lists form a history.
+map to CIDs through any snapshot that shows both (CMRT 3.01, and the crosswalk snapshot
+inferred from name continuity, see :mod:`oretrace.smelters.crosswalk`); names of 2.x
+revisions attach to the CID their legacy ID maps to, so a legacy entity is never a separate
+candidate next to its CID; statuses from dated lists form a history.
 """
 
 from __future__ import annotations
@@ -95,6 +97,8 @@ class Reference:
     def _build(self) -> dict[str, Smelter]:
         drafts: dict[str, _Draft] = defaultdict(_Draft)
         for snapshot in self._snapshots:
+            if snapshot.info.kind is SnapshotKind.CROSSWALK:
+                continue  # links IDs, lists no smelter
             for row in snapshot.rows:
                 key = self.key_of(row)
                 if key:

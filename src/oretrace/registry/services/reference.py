@@ -1,9 +1,17 @@
 """Reference smelters in the database: snapshots stored whole, smelter tables rebuilt from them,
-and the learned-alias store the identifier asks."""
+and the learned-alias store the identifier asks.
+
+With a registry, the database is the one reference store: ``oretrace smelters import``,
+``ingest``, ``smelters match``/``show`` and the web read and write it, so every machine
+sharing the database sees the same snapshots, statuses and learned aliases. The shipped
+snapshots enter it on first use; the per-user folder of registry-less ``smelters match`` is
+never read here, so lists imported there (or by tests and the demo) stay out.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from django.db import transaction
 
@@ -23,11 +31,12 @@ from oretrace.smelters import (
     LearnedAlias,
     Reference,
     Snapshot,
+    SnapshotKind,
     Thresholds,
     shipped_snapshots,
 )
-from oretrace.smelters.storage import dump_snapshots, load_snapshots, user_reference_dir
-from oretrace.smelters.storage import stored_snapshots as user_snapshots
+from oretrace.smelters.status_changes import list_dates
+from oretrace.smelters.storage import dump_snapshots, load_snapshots
 
 
 class DatabaseAliasStore:
@@ -82,35 +91,64 @@ def identifier(thresholds: Thresholds | None = None) -> Identifier:
 
 
 def ensure_reference() -> None:
-    """Bring the shipped snapshots and those imported with ``oretrace smelters import`` (the
-    user's reference folder) into the database; idempotent, cheap when nothing is new.
+    """Bring the snapshots shipped with this version of oretrace into the database (new
+    ones, and shipped ones whose content changed); idempotent, cheap when nothing is new.
 
     Several commands starting at once on a fresh database load the snapshots once: the check
     is repeated inside one locked transaction before anything is written.
     """
-    if not any(_missing_snapshots()):
+    if not _missing_shipped():
         return
     with transaction.atomic():
         serialise("reference-snapshots")
-        shipped, imported = _missing_snapshots()
+        shipped = _missing_shipped()
         if shipped:
             add_snapshots(shipped, actor="system", shipped=True)
-        if imported:
-            add_snapshots(imported, actor="system:smelters-import")
 
 
-def _missing_snapshots() -> tuple[list[Snapshot], list[Snapshot]]:
-    known = dict(ReferenceSnapshot.objects.values_list("key", "sha256"))
-    shipped = [s for s in shipped_snapshots() if s.info.key not in known]
-    imported = [
-        s for s in user_snapshots(user_reference_dir()) if known.get(s.info.key) != s.info.sha256
+def _missing_shipped() -> list[Snapshot]:
+    known = dict(ReferenceSnapshot.objects.filter(shipped=True).values_list("key", "sha256"))
+    imported = set(ReferenceSnapshot.objects.filter(shipped=False).values_list("key", flat=True))
+    return [
+        s
+        for s in shipped_snapshots()
+        if s.info.key not in imported and known.get(s.info.key) != s.info.sha256
     ]
-    return shipped, imported
+
+
+def import_snapshots(snapshots: Sequence[Snapshot], actor: str) -> dict[str, Any]:
+    """``oretrace smelters import``: store imported snapshots in the registry and, when they
+    bring the newest RMI list, what changed since the list before (status alerts) — one
+    transaction, both audited. Returns the alerts (see ``status_alerts``)."""
+    from oretrace.registry.services.status_alerts import record_alerts, status_alerts
+
+    ensure_reference()
+    with transaction.atomic():
+        add_snapshots(snapshots, actor)
+        reference = Reference(stored_snapshots())
+        dates = list_dates(reference)
+        imported = {s.info.as_of for s in snapshots if s.info.kind is SnapshotKind.FACILITY_LIST}
+        if dates and dates[-1] in imported:
+            alerts = status_alerts(reference)
+        else:
+            alerts = {"since": None, "until": None, "changes": []}
+        record_alerts(alerts, actor)
+    return alerts
+
+
+def current_status_alerts(since: str | None = None) -> dict[str, Any]:
+    """Status changes up to the newest RMI list in the registry, since the list before it
+    or since ``since`` (a snapshot key or an ISO date); plain data for the CLI and the web."""
+    from oretrace.registry.services.status_alerts import since_date, status_alerts
+
+    reference = current_reference()
+    return status_alerts(reference, since_date(since) if since else None)
 
 
 def add_snapshots(snapshots: Iterable[Snapshot], actor: str, shipped: bool = False) -> int:
     """Store snapshots (replacing ones with the same key) and rebuild the smelter tables."""
     added = 0
+    keys: list[str] = []
     with transaction.atomic():
         for snapshot in snapshots:
             info = snapshot.info
@@ -127,8 +165,9 @@ def add_snapshots(snapshots: Iterable[Snapshot], actor: str, shipped: bool = Fal
                 },
             )
             added += 1
+            keys.append(info.key)
         rebuild_smelters()
-        record(actor, "reference.imported", None, snapshots=added, shipped=shipped)
+        record(actor, "reference.imported", None, snapshots=added, shipped=shipped, keys=keys)
     return added
 
 
