@@ -289,11 +289,11 @@ def _item_text(item: bytes) -> str | None:
         stop = body.find(b"</t>", close)
         if stop < 0:
             raise Unsupported("unterminated <t> in shared strings")
-        return _unescape(body[close + 1 : stop])
+        return _text(body[close + 1 : stop], body[start:close])
     rich: list[str] | None = None
     phonetic = False
     for token in _T_TOKEN.finditer(body):
-        closing, tag, _attrs, empty = token.groups()
+        closing, tag, attrs, empty = token.groups()
         if tag == b"r" and not closing:
             rich = rich if rich is not None else []
         elif tag == b"rPh":
@@ -305,11 +305,16 @@ def _item_text(item: bytes) -> str | None:
                 stop = body.find(b"</t>", token.end())
                 if stop < 0:
                     raise Unsupported("unterminated <t> in shared strings")
-                text = _unescape(body[token.end() : stop])
+                text = _text(body[token.end() : stop], attrs)
             if rich is None:
                 return text
             rich.append(text)
     return None if rich is None else "".join(rich)
+
+
+def _text(raw: bytes, tag: bytes) -> str:
+    """A ``<t>`` element's text: calamine trims it unless it says ``xml:space="preserve"``."""
+    return _unescape(raw if b"preserve" in tag else raw.strip(b" \t\r\n"))
 
 
 def _cell_formats(xml: bytes) -> list[int]:
