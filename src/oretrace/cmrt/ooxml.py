@@ -22,6 +22,7 @@ import struct
 import zipfile
 import zlib
 from dataclasses import dataclass
+from itertools import repeat
 
 from deflate import deflate_decompress  # libdeflate: ~5x faster than zlib on a 5 MB part
 from lxml import etree
@@ -90,6 +91,7 @@ def _entity(match: re.Match[str]) -> str:
 
 
 _COLUMNS: dict[bytes, int] = {}
+_MISSING: CellValue = "\x00missing"  # a sentinel no cell holds (cached values are XML text)
 
 
 def _column(letters: bytes) -> int:
@@ -383,8 +385,11 @@ class _SheetScan:
         if b'"inlineStr"' in xml:
             raise Unsupported("inline strings")
         # Empty cached values (<v></v>, ~35,000 in a blank template) only hold "": treat them
-        # like <v/>, so that the Python loop below sees real values only.
-        pieces = xml.replace(b"<v></v>", b"<v/>").split(b"</v>")
+        # like <v/>, so that the Python loop below sees real values only. Writers use one
+        # form throughout, so looking at the first rows decides (either way reads the same).
+        if xml.find(b"<v></v>", start, start + 262_144) >= 0:
+            xml = xml.replace(b"<v></v>", b"<v/>")
+        pieces = xml.split(b"</v>")
         last = pieces.pop()
         if pieces:
             pieces[0] = pieces[0][start:]
@@ -395,43 +400,28 @@ class _SheetScan:
         return _grid(self.cells, self.width)
 
     def _values(self, pieces: list[bytes]) -> None:
-        """Each piece ends with ``<c r=.. s=.. t=..><f>..</f><v>VALUE``: read VALUE."""
+        """Each piece ends with ``<c r=.. s=.. t=..><f>..</f><v>VALUE``: read VALUE.
+
+        The cell is found and matched at C speed (``map``); a value is converted once per
+        distinct (type, style, text) — a template's tail repeats the same few thousands
+        of times.
+        """
         cells = self.cells
-        match_cell = _CELL.match
         columns = _COLUMNS
-        strings: SharedStrings | None = None
+        memo: dict[tuple[bytes | None, bytes | None, bytes], CellValue | None] = {}
         width = self.width
-        for piece in pieces:
-            at = piece.rfind(b"<c ")
-            found = match_cell(piece, at) if at >= 0 else None
-            if found is None:
+        starts = list(map(bytes.rfind, pieces, repeat(b"<c ")))
+        for piece, at, found in zip(pieces, starts, map(_CELL.match, pieces, starts), strict=True):
+            if found is None or at < 0:
                 letters, digits, style, kind, raw = _generic_cell(piece, at)
             else:
                 letters, digits, style, kind, raw = found.groups()
-            value: CellValue
-            if kind == b"s":
-                if not raw:
-                    continue
-                if strings is None:
-                    strings = self.book.strings
-                try:
-                    value = strings.get(int(raw))
-                except (IndexError, ValueError) as exc:
-                    raise Unsupported("shared string index not found") from exc
-            elif kind is None or kind == b"n":
-                if not raw:
-                    continue
-                value = self._number(raw, kind, style)
-            elif kind == b"e":
-                if raw not in _KNOWN_ERRORS:
-                    raise Unsupported(f"error value {raw!r}")
-                value = ""  # errors read as empty, as python-calamine returns them
-            elif kind == b"str":
-                value = _unescape(raw)
-            elif kind == b"b":
-                value = raw != b"0"
-            else:
-                raise Unsupported(f"cell type {kind!r}")
+            key = (kind, style, raw)
+            value = memo.get(key, _MISSING)
+            if value is _MISSING:
+                value = memo[key] = self._convert(kind, style, raw)
+            if value is None:
+                continue  # an empty number or shared-string cell: Empty, as in calamine
             row = int(digits)
             col = columns.get(letters) or _column(letters)
             row_cells = cells.get(row)
@@ -444,6 +434,26 @@ class _SheetScan:
             if col > width:
                 width = col
         self.width = width
+
+    def _convert(self, kind: bytes | None, style: bytes | None, raw: bytes) -> CellValue | None:
+        if kind == b"s":
+            if not raw:
+                return None
+            try:
+                return self.book.strings.get(int(raw))
+            except (IndexError, ValueError) as exc:
+                raise Unsupported("shared string index not found") from exc
+        if kind is None or kind == b"n":
+            return self._number(raw, kind, style) if raw else None
+        if kind == b"e":
+            if raw not in _KNOWN_ERRORS:
+                raise Unsupported(f"error value {raw!r}")
+            return ""  # errors read as empty, as python-calamine returns them
+        if kind == b"str":
+            return _unescape(raw)
+        if kind == b"b":
+            return raw != b"0"
+        raise Unsupported(f"cell type {kind!r}")
 
     def _number(self, raw: bytes, kind: bytes | None, style: bytes | None) -> CellValue:
         try:
