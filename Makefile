@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test test-postgres lint bench bench-scale clean
+.PHONY: demo test test-postgres lint bench bench-scale bench-real clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,9 @@ bench: $(STAMP)
 
 bench-scale: $(STAMP)
 	$(BIN)/python benchmarks/ingest_scale.py
+
+bench-real: $(STAMP)
+	$(BIN)/python benchmarks/ingest_real.py -n 1000
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache
