@@ -7,8 +7,9 @@ Every CMRT 6.x workbook in ``--real`` is a template. Variant *i* copies template
 *i mod T* and writes a new company name (and a new unique ID where the file gives one)
 into its Declaration sheet; every other zip member is copied byte for byte, so making
 4,100 variants takes seconds and each has its own sha256. The variants are ingested into a
-fresh database — SQLite in a temporary data folder, or the PostgreSQL database named by
-``ORETRACE_DATABASE_URL`` — by ``oretrace ingest`` in a subprocess, which prints:
+fresh database — SQLite in a temporary data folder, or a new database created on the
+PostgreSQL server of ``ORETRACE_DATABASE_URL`` — by ``oretrace ingest`` in a subprocess.
+It prints:
 
 * wall time and files/s;
 * CPU seconds (user + sys) of the whole process tree, from ``getrusage(RUSAGE_CHILDREN)``,
@@ -259,6 +260,17 @@ def run_ingest(folder: Path, period: int, workers: int, env: dict[str, str]) -> 
     }
 
 
+def _fresh_postgres(url: str) -> str:
+    """A new, empty database on the server of ``url``; its URL."""
+    import psycopg
+
+    name = f"oretrace_bench_{os.getpid()}_{int(time.time())}"
+    server, _, _database = url.rpartition("/")
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    return f"{server}/{name}"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--real", type=Path, default=DEFAULT_REAL, help="folder of real files")
@@ -289,7 +301,10 @@ def main() -> int:
     env = dict(os.environ, ORETRACE_DATA_DIR=str(work / "data"))  # fresh SQLite, stored files
     if args.code is not None:  # e.g. an older checkout's src/, to measure "before"
         env["PYTHONPATH"] = str(args.code)
-    database = "PostgreSQL" if "ORETRACE_DATABASE_URL" in os.environ else "SQLite"
+    database = "SQLite"
+    if "ORETRACE_DATABASE_URL" in os.environ:
+        database = "PostgreSQL"
+        env["ORETRACE_DATABASE_URL"] = _fresh_postgres(os.environ["ORETRACE_DATABASE_URL"])
     run = run_ingest(work / "variants", args.period, args.workers, env)
 
     sample = [p.read_bytes() for p in files[: args.sample]]
