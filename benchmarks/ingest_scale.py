@@ -11,6 +11,7 @@ declaration. In the same run it measures the baseline — python-calamine alone 
 file and loading its three sheets on one core — and, when the corpus is present, how much
 heavier a real CMRT 6.4 file is to read than a synthetic one, to project the time for real
 files. Target: 4,100 declarations in under 5 minutes on 2 cores, under 1 GB.
+Real supplier files are measured by ``benchmarks/ingest_real.py``.
 """
 
 from __future__ import annotations

@@ -9,8 +9,8 @@ from typing import Any
 
 from oretrace.cmrt.checker import cached_checker_count, run_checker
 from oretrace.cmrt.checks import CheckSettings, check_declaration
-from oretrace.cmrt.container import OpenedFile, load_calamine, open_bytes
-from oretrace.cmrt.errors import WorkbookError
+from oretrace.cmrt.container import OpenedFile, load_workbook, open_bytes
+from oretrace.cmrt.errors import ErrorCode, WorkbookError
 from oretrace.cmrt.export import file_check_json
 from oretrace.cmrt.findings import Finding, finding
 from oretrace.cmrt.formulas import cells_without_formula
@@ -75,7 +75,7 @@ def check_bytes(
     result = FileCheck(name, sha256=hashlib.sha256(data).hexdigest())
     try:
         opened = open_bytes(data, password, limits)
-        book = Workbook(load_calamine(opened), limits)
+        book = load_workbook(opened, limits)
         result.info = identify(book)
         layout = layout_for(result.info.family, result.info.revision, result.info.layout_revision)
         result.declaration = read_declaration(book, result.info)

@@ -18,6 +18,8 @@ from python_calamine import CalamineWorkbook
 
 from oretrace.cmrt.errors import ErrorCode, WorkbookError
 from oretrace.cmrt.limits import DEFAULT_LIMITS, Limits
+from oretrace.cmrt.ooxml import OoxmlWorkbook, RowLimit, Unsupported
+from oretrace.cmrt.workbook import CalamineSource, CellValue, Workbook
 
 #: What Excel uses when a workbook is protected without a user password.
 EXCEL_DEFAULT_PASSWORD = "VelvetSweatshop"
@@ -192,3 +194,44 @@ def load_calamine(opened: OpenedFile) -> CalamineWorkbook:
         return CalamineWorkbook.from_filelike(io.BytesIO(opened.data))
     except Exception as exc:  # calamine raises its own error types for every parse failure
         raise WorkbookError(ErrorCode.CORRUPT, f"The workbook cannot be parsed ({exc}).") from exc
+
+
+def load_workbook(opened: OpenedFile, limits: Limits = DEFAULT_LIMITS) -> Workbook:
+    """The workbook's sheets, read on first use.
+
+    OOXML files are read by the streaming reader (:mod:`oretrace.cmrt.ooxml`), sheet by
+    sheet, with python-calamine for any part it cannot read exactly; .xls files, and OOXML
+    files whose workbook part the streaming reader cannot read, by python-calamine alone.
+    Errors are the same either way: ``corrupt`` when calamine cannot parse the file either.
+    """
+    if opened.container == "xlsx":
+        try:
+            return Workbook(StreamingSource(opened, OoxmlWorkbook(opened.data)), limits)
+        except Unsupported:
+            pass
+    return Workbook(load_calamine(opened), limits)
+
+
+class StreamingSource:
+    """OOXML sheets from :class:`OoxmlWorkbook`, falling back to calamine per sheet."""
+
+    def __init__(self, opened: OpenedFile, book: OoxmlWorkbook) -> None:
+        self._opened = opened
+        self._book = book
+        self._calamine: CalamineSource | None = None
+        self.sheet_names: list[str] = book.sheet_names
+        self.fallbacks: list[str] = []  # sheets calamine read instead (for benchmarks, tests)
+
+    def sheet_rows(self, name: str, max_rows: int) -> list[list[CellValue]]:
+        try:
+            return self._book.sheet_rows(name, max_rows)
+        except RowLimit as exc:
+            raise WorkbookError(
+                ErrorCode.TOO_LARGE,
+                f"Sheet {name!r} has a value in row {exc.row:,}; the limit is {max_rows:,}.",
+            ) from exc
+        except Unsupported:
+            self.fallbacks.append(name)
+        if self._calamine is None:
+            self._calamine = CalamineSource(load_calamine(self._opened))
+        return self._calamine.sheet_rows(name, max_rows)

@@ -1,7 +1,9 @@
 """A read-only grid over the cached cell values of a workbook, addressed like Excel.
 
-Sheets are loaded lazily and whole (python-calamine ``to_python`` with empty leading
-rows kept), so ``sheet.cell("D8")`` is Excel's D8. Empty and error cells read as ``""``.
+Sheets are loaded lazily and whole, with empty leading rows kept, so ``sheet.cell("D8")``
+is Excel's D8. Empty and error cells read as ``""``. A :class:`SheetSource` supplies the
+rows: :mod:`oretrace.cmrt.ooxml` for .xlsx/.xlsm (python-calamine for the parts it
+cannot read), python-calamine's ``to_python`` for .xls.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
-from typing import TypeAlias
+from typing import Protocol, TypeAlias
 
 from python_calamine import CalamineWorkbook
 
@@ -86,13 +88,52 @@ def _sheet_key(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
+class SheetSource(Protocol):
+    """Where a :class:`Workbook` gets its sheets: names, and a sheet's rows of values."""
+
+    sheet_names: list[str]
+
+    def sheet_rows(self, name: str, max_rows: int) -> list[list[CellValue]]:
+        """Rows from A1; raises :class:`WorkbookError` (``too_large``, ``corrupt``)."""
+        ...
+
+
+class CalamineSource:
+    """Sheets read whole by python-calamine (``.xls``, and any OOXML part the scanner skips)."""
+
+    def __init__(self, book: CalamineWorkbook) -> None:
+        self._book = book
+        self.sheet_names: list[str] = list(book.sheet_names)
+
+    def sheet_rows(self, name: str, max_rows: int) -> list[list[CellValue]]:
+        try:
+            raw = self._book.get_sheet_by_name(name)
+            if raw.total_height > max_rows:
+                raise WorkbookError(
+                    ErrorCode.TOO_LARGE,
+                    f"Sheet {name!r} spans {raw.total_height:,} rows; the limit is {max_rows:,}.",
+                )
+            rows: list[list[CellValue]] = raw.to_python(skip_empty_area=False)
+        except WorkbookError:
+            raise
+        except Exception as exc:  # calamine errors on damaged sheet parts
+            raise WorkbookError(
+                ErrorCode.CORRUPT, f"Sheet {name!r} cannot be read ({exc})."
+            ) from exc
+        return rows
+
+
 class Workbook:
     """Sheets by name (case- and space-insensitive), loaded on first use."""
 
-    def __init__(self, book: CalamineWorkbook, limits: Limits = DEFAULT_LIMITS) -> None:
-        self._book = book
+    def __init__(
+        self, book: CalamineWorkbook | SheetSource, limits: Limits = DEFAULT_LIMITS
+    ) -> None:
+        self._source: SheetSource = (
+            CalamineSource(book) if isinstance(book, CalamineWorkbook) else book
+        )
         self._limits = limits
-        self.sheet_names: list[str] = list(book.sheet_names)
+        self.sheet_names: list[str] = list(self._source.sheet_names)
         self._by_key = {_sheet_key(n): n for n in self.sheet_names}
         self._cache: dict[str, Sheet] = {}
 
@@ -105,24 +146,6 @@ class Workbook:
             return None
         cached = self._cache.get(real)
         if cached is None:
-            cached = self._load(real)
+            cached = Sheet(real, self._source.sheet_rows(real, self._limits.max_rows))
             self._cache[real] = cached
         return cached
-
-    def _load(self, name: str) -> Sheet:
-        try:
-            raw = self._book.get_sheet_by_name(name)
-            if raw.total_height > self._limits.max_rows:
-                raise WorkbookError(
-                    ErrorCode.TOO_LARGE,
-                    f"Sheet {name!r} spans {raw.total_height:,} rows; the limit is "
-                    f"{self._limits.max_rows:,}.",
-                )
-            rows = raw.to_python(skip_empty_area=False)
-        except WorkbookError:
-            raise
-        except Exception as exc:  # calamine errors on damaged sheet parts
-            raise WorkbookError(
-                ErrorCode.CORRUPT, f"Sheet {name!r} cannot be read ({exc})."
-            ) from exc
-        return Sheet(name, rows)
