@@ -10,6 +10,7 @@ from oretrace.cli.check import check
 from oretrace.cli.corrections import correct
 from oretrace.cli.demo_data import demo_data
 from oretrace.cli.profile import profile
+from oretrace.cli.records import evidence
 from oretrace.cli.registry import import_, ingest, manage, status
 from oretrace.cli.reports import report, rollup
 from oretrace.cli.review import changes, review
@@ -36,3 +37,4 @@ main.add_command(report)
 main.add_command(rollup)
 main.add_command(audit)
 main.add_command(correct)
+main.add_command(evidence)
