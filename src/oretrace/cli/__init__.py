@@ -10,7 +10,7 @@ from oretrace.cli.check import check
 from oretrace.cli.corrections import correct
 from oretrace.cli.demo_data import demo_data
 from oretrace.cli.profile import profile
-from oretrace.cli.records import backup, evidence, restore
+from oretrace.cli.records import backup, evidence, hold, restore, retention
 from oretrace.cli.registry import import_, ingest, manage, status
 from oretrace.cli.reports import report, rollup
 from oretrace.cli.review import changes, review
@@ -40,3 +40,5 @@ main.add_command(correct)
 main.add_command(evidence)
 main.add_command(backup)
 main.add_command(restore)
+main.add_command(hold)
+main.add_command(retention)

@@ -15,6 +15,7 @@ from oretrace.registry.models.organisation import (
     ProductCategory,
     ReportingPeriod,
 )
+from oretrace.registry.models.records import LegalHold, Tombstone
 from oretrace.registry.models.reference import (
     LearnedAlias,
     ReferenceName,
@@ -47,6 +48,7 @@ __all__ = [
     "Finding",
     "GroupCompany",
     "LearnedAlias",
+    "LegalHold",
     "OrganisationProfile",
     "Part",
     "PartSource",
@@ -61,4 +63,5 @@ __all__ = [
     "StoredFile",
     "Supplier",
     "SupplierRelationship",
+    "Tombstone",
 ]
