@@ -17,6 +17,7 @@ from click.testing import CliRunner
 from oretrace.cli import main
 from oretrace.registry.models import Declaration, DeclarationSmelter, Supplier
 from oretrace.registry.services.ingest import ingest
+from oretrace.registry.services.legal_hold import set_hold
 from oretrace.registry.services.review import reject
 from tests.registry.conftest import write_supplier
 
@@ -123,6 +124,9 @@ def test_report_documents_are_rebuilt_when_their_folder_is_gone(tmp_path: Path) 
 def test_supplier_package_holds_that_supplier_only(tmp_path: Path) -> None:
     _registry(tmp_path)
     acme = Supplier.objects.get(name__startswith="Acme")
+    beta = Declaration.objects.get(period__year=2025, supplier__name__startswith="Beta")
+    set_hold("supplier", acme.pk, "inquiry", "test")
+    set_hold("declaration", beta.pk, "dispute", "test")
     package = _evidence(tmp_path, "acme.zip", "--period", "2025", "--supplier", str(acme.pk))
     names = _unzip(package, tmp_path / "x")
     declarations = [n for n in names if n.startswith("declarations/")]
@@ -134,6 +138,8 @@ def test_supplier_package_holds_that_supplier_only(tmp_path: Path) -> None:
     entries = (tmp_path / "x" / "audit/entries.jsonl").read_text().splitlines()
     ingested = [json.loads(e) for e in entries if '"declaration.ingested"' in e]
     assert [e["object_id"] for e in ingested] == [str(only.pk)]
+    holds = [json.loads(e)["data"]["target"] for e in entries if '"hold.set"' in e]
+    assert holds == ["supplier"]  # not the other supplier's declaration hold
     check = subprocess.run(["sha256sum", "-c", "--quiet", "SHA256SUMS"], cwd=tmp_path / "x")
     assert check.returncode == 0
 

@@ -319,10 +319,13 @@ def _audit_entries(
     scope = Q(object_type="registry.declaration", object_id__in=[str(i) for i in ids]) | Q(
         object_type="registry.declarationsmelter", object_id__in=[str(i) for i in row_ids]
     )
+    held = Q(action__startswith="hold.")
     if supplier is not None:
         scope |= Q(object_type="registry.supplier", object_id=str(supplier.pk))
+        scope |= held & Q(data__target="supplier", data__target_id=supplier.pk)
     scope |= Q(action__in=_PERIOD_ACTIONS, data__period=year)
-    scope |= Q(action__startswith="hold.", data__period=year)
+    scope |= held & Q(data__target="period", data__target_id=year)
+    scope |= held & Q(data__target="declaration", data__target_id__in=ids)
     return list(AuditEntry.objects.filter(scope).order_by("seq"))
 
 
