@@ -56,8 +56,13 @@ def main() -> None:
     env["ORETRACE_DATA_DIR"] = str(work / "data")
     url = env.get("ORETRACE_DATABASE_URL", "")
     started = time.perf_counter()
-    group = generate(work / "group", GroupSpec(suppliers=args.suppliers, group_companies=59))
-    print(f"generated {len(group.declarations)} files in {time.perf_counter() - started:.1f} s")
+    if (work / "group" / "declarations").is_dir():  # --keep DIR of an earlier run
+        files = sorted((work / "group" / "declarations").iterdir())
+        print(f"reusing {len(files)} generated files")
+    else:
+        group = generate(work / "group", GroupSpec(suppliers=args.suppliers, group_companies=59))
+        files = group.declarations
+        print(f"generated {len(files)} files in {time.perf_counter() - started:.1f} s")
     seconds, _ = _oretrace(
         env,
         "ingest",
@@ -98,7 +103,7 @@ def main() -> None:
     print(
         json.dumps(
             {
-                "declarations_files": len(group.declarations),
+                "declarations_files": len(files),
                 "stored_files": manifest["stored_files"],
                 "audit_entries": manifest["audit_head"]["seq"],
                 "backup_mb": round(_size(work / "backup") / 1e6, 1),
