@@ -208,3 +208,15 @@ DATA_UPLOAD_MAX_NUMBER_FILES = ORETRACE_UPLOAD_MAX_BATCH_FILES
 
 #: Limits for files read by ingest (bytes / rows); see oretrace.cmrt.limits.
 ORETRACE_MAX_FILE_BYTES = int(os.environ.get("ORETRACE_MAX_FILE_BYTES", 50 * 1024 * 1024))
+
+#: Records are kept this many years after the end of the reporting period they belong to
+#: (docs/records.md). ``ORETRACE_RETENTION`` sets it per record kind; None keeps a kind for
+#: good. Audit entries are always kept: the chain must stay verifiable (ADR 0014).
+ORETRACE_RETENTION_YEARS = int(os.environ.get("ORETRACE_RETENTION_YEARS", 5))
+ORETRACE_RETENTION: dict[str, int | None] = {
+    "originals": ORETRACE_RETENTION_YEARS,
+    "declarations": ORETRACE_RETENTION_YEARS,
+    "review_decisions": ORETRACE_RETENTION_YEARS,
+    "reports": ORETRACE_RETENTION_YEARS,
+    "audit_entries": None,
+}

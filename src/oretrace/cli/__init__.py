@@ -10,6 +10,7 @@ from oretrace.cli.check import check
 from oretrace.cli.corrections import correct
 from oretrace.cli.demo_data import demo_data
 from oretrace.cli.profile import profile
+from oretrace.cli.records import backup, evidence, hold, restore, retention
 from oretrace.cli.registry import import_, ingest, manage, status
 from oretrace.cli.reports import report, rollup
 from oretrace.cli.review import changes, review
@@ -43,3 +44,8 @@ main.add_command(templates)
 main.add_command(worker)
 main.add_command(serve)
 main.add_command(users)
+main.add_command(evidence)
+main.add_command(backup)
+main.add_command(restore)
+main.add_command(hold)
+main.add_command(retention)

@@ -10,7 +10,7 @@ from typing import Any
 from oretrace.cmrt.checker import cached_checker_count, run_checker
 from oretrace.cmrt.checks import CheckSettings, check_declaration
 from oretrace.cmrt.container import OpenedFile, load_workbook, open_bytes
-from oretrace.cmrt.errors import ErrorCode, WorkbookError
+from oretrace.cmrt.errors import WorkbookError
 from oretrace.cmrt.export import file_check_json
 from oretrace.cmrt.findings import Finding, finding
 from oretrace.cmrt.formulas import cells_without_formula

@@ -142,6 +142,8 @@ for evidence in (
     m.DeclarationProduct,
     m.ReviewDecision,
     m.LearnedAlias,  # follows review decisions: change it with `oretrace review`
+    m.LegalHold,  # set and lifted with `oretrace hold` (audited, lift by an administrator)
+    m.Tombstone,  # left by `oretrace retention apply`
 ):
     admin.site.register(evidence, EvidenceAdmin)
 

@@ -18,6 +18,7 @@ from oretrace.registry.models.organisation import (
     ReportingPeriod,
 )
 from oretrace.registry.models.people import StaffRole
+from oretrace.registry.models.records import LegalHold, Tombstone
 from oretrace.registry.models.reference import (
     LearnedAlias,
     ReferenceName,
@@ -53,6 +54,7 @@ __all__ = [
     "GroupCompany",
     "Job",
     "LearnedAlias",
+    "LegalHold",
     "OrganisationProfile",
     "Part",
     "PartSource",
@@ -69,4 +71,5 @@ __all__ = [
     "StoredFile",
     "Supplier",
     "SupplierRelationship",
+    "Tombstone",
 ]
