@@ -18,8 +18,9 @@ from oretrace.cli import main
 from oretrace.registry.models import Declaration, DeclarationSmelter, Supplier
 from oretrace.registry.services.ingest import ingest
 from oretrace.registry.services.legal_hold import set_hold
+from oretrace.registry.services.profile import update_profile
 from oretrace.registry.services.review import reject
-from tests.registry.conftest import write_supplier
+from tests.registry.conftest import demo_profile, write_supplier
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +32,7 @@ def _registry(tmp_path: Path) -> None:
     ingest([tmp_path / "in"], 2025, "test")
     write_supplier(tmp_path / "old", "Acme Metals", dt.date(2024, 4, 1))
     ingest([tmp_path / "old"], 2024, "test")
+    update_profile(demo_profile(), "test")  # every filer fact a final report needs
 
 
 def _evidence(tmp_path: Path, name: str, *args: str) -> Path:
@@ -51,9 +53,7 @@ def test_whole_period_package_checks_with_sha256sum(tmp_path: Path) -> None:
     row = DeclarationSmelter.objects.filter(declaration__period__year=2025).first()
     assert row is not None
     reject(row.pk, "user:rita", reason="a trader, not a smelter")
-    report = CliRunner().invoke(
-        main, ["report", "--period", "2025", "--out", str(tmp_path / "r"), "--as-of", "2026-03-31"]
-    )
+    report = CliRunner().invoke(main, ["report", "--period", "2025", "--out", str(tmp_path / "r")])
     assert report.exit_code == 0, report.output
     package = _evidence(tmp_path, "e.zip", "--period", "2025", "--reports", str(tmp_path / "r"))
     names = _unzip(package, tmp_path / "x")
@@ -103,9 +103,7 @@ def test_whole_period_package_checks_with_sha256sum(tmp_path: Path) -> None:
 def test_report_documents_are_rebuilt_when_their_folder_is_gone(tmp_path: Path) -> None:
     _registry(tmp_path)
     out = tmp_path / "r"
-    report = CliRunner().invoke(
-        main, ["report", "--period", "2025", "--out", str(out), "--as-of", "2026-03-31"]
-    )
+    report = CliRunner().invoke(main, ["report", "--period", "2025", "--out", str(out)])
     assert report.exit_code == 0, report.output
     issued = {
         p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in out.rglob("*") if p.is_file()
