@@ -26,11 +26,19 @@ MODES = ("cmr", "rcoi")
 _MARKER = "issued.json"
 
 
-def queue_report(year: int, as_of: dt.date | None, mode: str, owner: str) -> Job:
-    """Queue one report-set build; every request is a build of its own."""
+def queue_report(
+    year: int, as_of: dt.date | None, mode: str, owner: str, draft: bool = False
+) -> Job:
+    """Queue one report-set build; every request is a build of its own. A final build that
+    is not ready fails with the list of what is missing (``NotReady``), as the CLI does."""
     if mode not in MODES:
         raise jobs.JobError(f"unknown report mode {mode!r}")
-    params = {"year": year, "as_of": as_of.isoformat() if as_of else None, "mode": mode}
+    params = {
+        "year": year,
+        "as_of": as_of.isoformat() if as_of else None,
+        "mode": mode,
+        "draft": draft,
+    }
     key = f"report:{year}:{params['as_of'] or 'today'}:{mode}:{uuid.uuid4().hex}"
     return jobs.queue("report", key, owner, params, total=1)
 
@@ -48,10 +56,18 @@ def run_report_job(job: Job, progress: jobs.Progress) -> dict[str, Any]:
     progress.update(done=0, total=1, stage="building")
     params = job.params
     as_of = dt.date.fromisoformat(params["as_of"]) if params.get("as_of") else None
-    result = issue_report(int(params["year"]), out, params["mode"], job.owner, as_of)
+    result = issue_report(
+        int(params["year"]),
+        out,
+        params["mode"],
+        job.owner,
+        as_of,
+        draft=bool(params.get("draft", False)),
+    )
     summary = {
         "period": int(params["year"]),
         "mode": params["mode"],
+        "draft": bool(params.get("draft", False)),
         "as_of": result.snapshot.as_of.isoformat(),
         "fingerprint": result.snapshot.fingerprint(),
         "files": {

@@ -28,6 +28,10 @@ class BuildForm(forms.Form):
     mode = forms.ChoiceField(
         choices=[("cmr", "Form SD + Conflict Minerals Report"), ("rcoi", "Form SD (RCOI only)")]
     )
+    draft = forms.BooleanField(
+        required=False,
+        label="Draft (build even when filer facts or data are missing; stamped DRAFT)",
+    )
 
 
 def builds(page: StaffPage) -> QuerySet[Job]:
@@ -59,7 +63,9 @@ class ReportsPage(StaffPage):
             return self.render({"form": form, "builds": builds(self)[:50], "can_build": True})
         data = form.cleaned_data
         assert data["mode"] in MODES
-        job = queue_report(data["period"], data["as_of"], data["mode"], self.scope.actor)
+        job = queue_report(
+            data["period"], data["as_of"], data["mode"], self.scope.actor, draft=data["draft"]
+        )
         return redirect("job", pk=job.pk)
 
 
