@@ -21,9 +21,10 @@ PRIVATE_FOLDER = 0o700
 
 def private_folder(path: Path) -> Path:
     """Create ``path`` (and missing parents) as 0700; an existing folder is left as it is."""
-    if not path.exists():
-        path.mkdir(parents=True, exist_ok=True, mode=PRIVATE_FOLDER)
-        path.chmod(PRIVATE_FOLDER)
+    missing = [p for p in (path, *path.parents) if not p.exists()]
+    for folder in reversed(missing):  # each new parent private too, not only the last one
+        folder.mkdir(exist_ok=True, mode=PRIVATE_FOLDER)
+        folder.chmod(PRIVATE_FOLDER)
     return path
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 
+from oretrace.registry.file_modes import private_folder
 from oretrace.registry.models import StoredFile
 
 #: Folder (inside the default storage) that holds the originals.
@@ -56,7 +57,7 @@ def _write_once(target: Path, data: bytes) -> None:
     """Write ``data`` to ``target`` atomically, unless a complete copy is already there."""
     if target.is_file() and target.stat().st_size == len(data):
         return  # renamed into place only once complete: same name, same sha256, same bytes
-    target.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(target.parent)
     partial = target.with_name(f".{target.name}.{os.getpid()}.{time.monotonic_ns()}.part")
     fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
     try:
