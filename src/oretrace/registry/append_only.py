@@ -12,6 +12,7 @@ the table.
 
 from __future__ import annotations
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 ENTRY = "registry_auditentry"
@@ -103,7 +104,7 @@ def remove(connection: BaseDatabaseWrapper) -> None:
 
 def _run(connection: BaseDatabaseWrapper, statements: dict[str, list[str]]) -> None:
     if connection.vendor not in statements:
-        raise NotImplementedError(
+        raise ImproperlyConfigured(
             f"no append-only triggers for {connection.vendor}; oretrace supports "
             "SQLite and PostgreSQL"
         )

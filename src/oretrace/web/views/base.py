@@ -17,7 +17,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 
 from django import forms
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
@@ -93,7 +93,7 @@ class ListPage(StaffPage, Generic[M]):
 
     def rows(self) -> QuerySet[M]:
         """The scoped rows; ``self.form`` (validated) is set when this is called."""
-        raise NotImplementedError
+        raise ImproperlyConfigured(f"{type(self).__name__} must say which rows it lists")
 
     def filtered(self) -> tuple[FilterForm, QuerySet[M]]:
         self.form = form = self.filter_form(self.request.GET, self.scope)
@@ -138,7 +138,7 @@ class DetailPage(StaffPage, Generic[M]):
     """One object, looked up in the scoped queryset: anything out of scope is a 404."""
 
     def objects(self) -> QuerySet[M]:
-        raise NotImplementedError
+        raise ImproperlyConfigured(f"{type(self).__name__} must say where its object is found")
 
     def get_object(self) -> M:
         return get_object_or_404(self.objects(), pk=self.kwargs["pk"])
