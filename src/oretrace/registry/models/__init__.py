@@ -2,6 +2,14 @@
 
 from oretrace.registry.models.actions import CorrectiveAction
 from oretrace.registry.models.audit import AuditChainHead, AuditEntry
+from oretrace.registry.models.campaigns import (
+    Campaign,
+    OutboxMessage,
+    PolicyAcknowledgement,
+    PortalSubmission,
+    SupplierAccess,
+    SupplierRequest,
+)
 from oretrace.registry.models.corrections import Correction
 from oretrace.registry.models.declarations import (
     Declaration,
@@ -44,6 +52,7 @@ __all__ = [
     "AuditEntry",
     "BomLine",
     "BusinessUnit",
+    "Campaign",
     "Contact",
     "Correction",
     "CorrectiveAction",
@@ -56,8 +65,11 @@ __all__ = [
     "LearnedAlias",
     "LegalHold",
     "OrganisationProfile",
+    "OutboxMessage",
     "Part",
     "PartSource",
+    "PolicyAcknowledgement",
+    "PortalSubmission",
     "Product",
     "ProductCategory",
     "ReferenceName",
@@ -70,6 +82,8 @@ __all__ = [
     "StaffRole",
     "StoredFile",
     "Supplier",
+    "SupplierAccess",
     "SupplierRelationship",
+    "SupplierRequest",
     "Tombstone",
 ]
