@@ -94,7 +94,7 @@ class AccessPage(View):
             response.set_cookie(
                 settings.LANGUAGE_COOKIE_NAME,
                 chosen,
-                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+                samesite="Lax",
                 secure=settings.LANGUAGE_COOKIE_SECURE,
                 httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
             )
@@ -239,7 +239,7 @@ class LanguagePage(View):
         fallback = reverse("portal-home")
         post = request.POST.copy()
         post["next"] = safe_next(request, fallback)
-        request.POST = post  # type: ignore[misc]
+        request.POST = post  # type: ignore[assignment]
         response = set_language(request)
         language = request.POST.get("language", "")
         scope = portal_scope(request)
