@@ -244,4 +244,4 @@ def test_every_portal_route_is_covered_by_the_isolation_tests() -> None:
 
 
 #: routes of the answers module, covered in test_portal_answers.py
-ANSWER_ROUTES: set[str] = set()
+ANSWER_ROUTES = {"portal-upload", "portal-answers", "portal-sheet"}

@@ -22,7 +22,9 @@ from django.utils import timezone
 from oretrace.registry.models import (
     Campaign,
     Contact,
+    Declaration,
     PolicyAcknowledgement,
+    PortalSubmission,
     SupplierAccess,
     SupplierRequest,
 )
@@ -200,3 +202,17 @@ def acknowledge_policy(
             ip=ip,
         )
     return acknowledgement
+
+
+# --- submitted files ------------------------------------------------------------------
+
+
+def submitted_declaration(request: SupplierRequest, submission_id: int) -> Declaration | None:
+    """The declaration a file submitted for ``request`` became (None: not that request's
+    file, or not read yet)."""
+    submission = (
+        PortalSubmission.objects.select_related("declaration__stored_file")
+        .filter(request_id=request.pk, pk=submission_id)
+        .first()
+    )
+    return submission.declaration if submission is not None else None

@@ -24,7 +24,8 @@ from django.views import View
 from django.views.i18n import set_language
 
 from oretrace.registry.models import SupplierRequest
-from oretrace.registry.services import portal_attempts, portal_events, portal_tokens
+from oretrace.registry.services import portal_attempts, portal_events, portal_tokens, submissions
+from oretrace.registry.services.findings_text import severity_word
 from oretrace.registry.services.portal import (
     ContactDetails,
     PortalScope,
@@ -113,13 +114,26 @@ class RequestsPage(PortalPage):
         return self.render({"requests": rows})
 
 
+def answers_of(supplier_request: SupplierRequest) -> dict[str, Any]:
+    """The files submitted for a request, whether any is still being read, and the answer."""
+    views = submissions.for_request(supplier_request)
+    return {
+        "submissions": views,
+        "pending": any(v.state in ("queued", "processing") for v in views),
+        "answer": submissions.answer_state(supplier_request),
+        "severity_words": {s: severity_word(s) for s in ("error", "warning", "info")},
+    }
+
+
 class RequestPage(PortalPage):
-    """One request: what is asked, by when, and how far the answer got."""
+    """One request: what is asked, by when, how far the answer got; the upload form."""
 
     template_name = "portal/request.html"
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        supplier_request = self.supplier_request()
+        return self.page(self.supplier_request())
+
+    def page(self, supplier_request: SupplierRequest, **extra: Any) -> HttpResponse:
         policy = policy_document()
         return self.render(
             {
@@ -130,12 +144,11 @@ class RequestPage(PortalPage):
                 "acknowledgement": acknowledgement_of(supplier_request, policy)
                 if policy.stated
                 else None,
-                **self.answer_context(supplier_request),
+                "upload_limit_mb": int(settings.ORETRACE_UPLOAD_MAX_FILE_BYTES) // 2**20,
+                **answers_of(supplier_request),
+                **extra,
             }
         )
-
-    def answer_context(self, supplier_request: SupplierRequest) -> dict[str, Any]:
-        return {}
 
 
 class ContactForm(forms.Form):
