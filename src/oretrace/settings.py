@@ -112,7 +112,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "oretrace.web.portal_session.PortalMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
+    "oretrace.web.portal_session.PortalCsrfViewMiddleware",  # Django's, + no-referrer posts
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "oretrace.web.middleware.StaffScopeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -79,6 +79,7 @@ def test_a_file_with_mistakes_shows_plain_findings_with_sheet_and_cell(
     assert 'data-answer="with_findings"' in html
     full = client.get(response["Location"])
     assert full.status_code == 200 and "<html" in full.content.decode()
+    assert "up to 20 MB each" in full.content.decode()
     sheet_link = re.search(r'hx-get="([^"]+/sheet/\?[^"]+)"', full.content.decode())
     assert sheet_link is not None
     excerpt = client.get(sheet_link.group(1).replace("&amp;", "&"), HTTP_HX_REQUEST="true")

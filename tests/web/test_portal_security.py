@@ -135,6 +135,28 @@ def test_every_portal_form_needs_the_csrf_token(portal: Portal) -> None:
     assert with_token.status_code == 302
 
 
+def test_origin_null_passes_only_when_the_browser_says_same_origin(portal: Portal) -> None:
+    """no-referrer makes browsers send Origin: null with the portal's own posts."""
+    client, token = csrf_client(portal)
+    url = f"/portal/requests/{portal.request['a'].pk}/contacts/"
+    data = {"name": "Taro", "email": "taro@alpha.example", "csrfmiddlewaretoken": token}
+    null = {"HTTP_ORIGIN": "null"}
+    assert client.post(url, data, **null, HTTP_SEC_FETCH_SITE="cross-site").status_code == 403
+    assert client.post(url, data, **null).status_code == 403
+    assert (
+        client.post(
+            url, data, HTTP_ORIGIN="https://evil.example", HTTP_SEC_FETCH_SITE="same-origin"
+        ).status_code
+        == 403
+    )
+    without_token = {k: v for k, v in data.items() if k != "csrfmiddlewaretoken"}
+    assert (
+        client.post(url, without_token, **null, HTTP_SEC_FETCH_SITE="same-origin").status_code
+        == 403
+    )
+    assert client.post(url, data, **null, HTTP_SEC_FETCH_SITE="same-origin").status_code == 302
+
+
 @pytest.mark.parametrize(
     "target", ["//evil.example/", "https://evil.example/", "/\\evil.example", "http:evil.example"]
 )

@@ -10,6 +10,12 @@ session never opens a staff page (it has no signed-in user).
 :class:`PortalMiddleware` gives every answer under ``/portal/`` the headers that keep it out
 of search engines, referrers and caches, and refuses a too-large upload from its
 Content-Length before anything reads the body (CSRF checking would read it otherwise).
+
+``Referrer-Policy: no-referrer`` makes browsers send ``Origin: null`` with the portal's own
+form posts, which Django's CSRF origin check refuses. :class:`PortalCsrfViewMiddleware`
+accepts ``Origin: null`` under ``/portal/`` only when the browser also says the request is
+same-origin (``Sec-Fetch-Site: same-origin``, a header pages cannot forge); the CSRF token
+is checked as always (ADR 0016).
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import CsrfViewMiddleware
 from django.template.response import TemplateResponse
 
 from oretrace.registry.models import SupplierAccess
@@ -94,6 +101,20 @@ PORTAL_HEADERS = {
     "Referrer-Policy": "no-referrer",
     "Cache-Control": "no-store",
 }
+
+
+class PortalCsrfViewMiddleware(CsrfViewMiddleware):
+    """Django's CSRF checks; on portal paths ``Origin: null`` passes the origin check when
+    the browser marks the request same-origin (the token is still required)."""
+
+    def _origin_verified(self, request: HttpRequest) -> bool:
+        if (
+            request.path.startswith(PORTAL_PREFIX)
+            and request.META.get("HTTP_ORIGIN") == "null"
+            and request.META.get("HTTP_SEC_FETCH_SITE") == "same-origin"
+        ):
+            return True
+        return bool(super()._origin_verified(request))  # type: ignore[misc]
 
 
 class PortalMiddleware:
