@@ -223,6 +223,11 @@ ORETRACE_UPLOAD_MAX_FILE_BYTES = int(
 )
 ORETRACE_UPLOAD_MAX_BATCH_FILES = int(os.environ.get("ORETRACE_UPLOAD_MAX_BATCH_FILES", 500))
 DATA_UPLOAD_MAX_NUMBER_FILES = ORETRACE_UPLOAD_MAX_BATCH_FILES
+#: Official blank RMI templates offered on the portal (``RMI_CMRT_6.5.xlsx`` and the like);
+#: without one for a campaign's family the portal offers oretrace's own layout.
+ORETRACE_TEMPLATE_DIR = Path(
+    os.environ.get("ORETRACE_TEMPLATE_DIR", DATA_DIR / "templates")
+).resolve()
 
 #: Limits for files read by ingest (bytes / rows); see oretrace.cmrt.limits.
 ORETRACE_MAX_FILE_BYTES = int(os.environ.get("ORETRACE_MAX_FILE_BYTES", 50 * 1024 * 1024))

@@ -314,6 +314,18 @@ SUBMISSION_PROBLEMS: dict[str, Explanation] = {
     ),
 }
 
+#: Why a request takes no files at all.
+REFUSALS: dict[str, Explanation] = {
+    "campaign_closed": _e(
+        _("This request is closed and takes no more files."),
+        _("Please contact the person who sent you the request."),
+    ),
+    "campaign_not_sent": _e(
+        _("This request has not been sent yet and takes no files."),
+        _("Please use the link in the e-mail you receive once the request is sent."),
+    ),
+}
+
 _SEVERITY_WORD = {
     "error": pgettext_lazy("finding severity", "must be corrected"),
     "warning": pgettext_lazy("finding severity", "please check"),
@@ -325,7 +337,7 @@ _CELL = re.compile(r"^(?:'(?P<quoted>(?:[^']|'')+)'|(?P<bare>[^!]+))!(?P<cell>.+
 
 def known_codes() -> set[str]:
     """Every code this module explains."""
-    return set(FINDINGS) | set(READ_ERRORS) | set(SUBMISSION_PROBLEMS)
+    return set(FINDINGS) | set(READ_ERRORS) | set(SUBMISSION_PROBLEMS) | set(REFUSALS)
 
 
 def split_cell(address: str | None) -> tuple[str | None, str | None]:
@@ -354,7 +366,12 @@ def explain(finding: FindingLike, severity: str | None = None) -> PlainFinding:
 
 def explain_error(code: str, message: str = "") -> PlainFinding:
     """Why a whole file could not be read (``ErrorCode`` values and the submission codes)."""
-    text = READ_ERRORS.get(code) or SUBMISSION_PROBLEMS.get(code) or READ_ERRORS["corrupt"]
+    text = (
+        READ_ERRORS.get(code)
+        or SUBMISSION_PROBLEMS.get(code)
+        or REFUSALS.get(code)
+        or READ_ERRORS["corrupt"]
+    )
     return PlainFinding(code, "error", None, None, str(text.what), str(text.how_to_fix), message)
 
 

@@ -131,19 +131,11 @@ def submit_files(
 
 
 def _check_open(campaign: Campaign) -> None:
-    if campaign.status == Campaign.Status.CLOSED:
-        raise SubmissionRefused(
-            gettext(
-                "This request is closed and takes no more files. Please contact the person "
-                "who sent it to you."
-            ),
-            code="campaign_closed",
-        )
-    if campaign.status != Campaign.Status.SENT:
-        raise SubmissionRefused(
-            gettext("This request has not been sent yet and takes no files."),
-            code="campaign_not_sent",
-        )
+    if campaign.status == Campaign.Status.SENT:
+        return
+    code = "campaign_closed" if campaign.status == Campaign.Status.CLOSED else "campaign_not_sent"
+    plain = explain_error(code)
+    raise SubmissionRefused(f"{plain.what} {plain.how_to_fix}", code=code)
 
 
 def _named(kept: uploads.KeptBatch) -> list[tuple[Any, str]]:
