@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from oretrace.registry.models import (
@@ -56,6 +56,11 @@ def campaigns_for(scope: StaffScope) -> QuerySet[Campaign]:
     companies = group_companies_for(scope)
     every = Campaign.objects.select_related("period", "group_company")
     return every if scope.whole_group else every.filter(group_company__in=companies)
+
+
+def listed(scope: StaffScope) -> QuerySet[Campaign]:
+    """Campaigns in scope, newest first, each with ``asked`` (its number of requests)."""
+    return campaigns_for(scope).annotate(asked=Count("requests")).order_by("-created_at", "-pk")
 
 
 def requests_for(scope: StaffScope) -> QuerySet[SupplierRequest]:

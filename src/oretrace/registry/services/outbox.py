@@ -307,9 +307,17 @@ def _failed(message: OutboxMessage, exc: Exception, now: dt.datetime, result: Dr
         result.failed += 1
 
 
-def messages_for_campaigns(campaigns: QuerySet[Campaign]) -> QuerySet[OutboxMessage]:
-    """Messages of the given (already scoped) campaigns."""
-    return OutboxMessage.objects.filter(campaign__in=campaigns)
+def messages(
+    campaigns: QuerySet[Campaign] | None = None, status: str | None = None
+) -> QuerySet[OutboxMessage]:
+    """Messages, newest first: of the given (already scoped) campaigns, or all (the command
+    line, head office); only those of ``status`` when given."""
+    found = OutboxMessage.objects.select_related("campaign", "request__supplier")
+    if campaigns is not None:
+        found = found.filter(campaign__in=campaigns)
+    if status:
+        found = found.filter(status=status)
+    return found.order_by("-created_at", "-pk")
 
 
 def retry(message: OutboxMessage, actor: str) -> None:
