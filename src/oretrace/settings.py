@@ -157,7 +157,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "oretrace.web.portal_session.PortalMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "oretrace.web.middleware.StaffScopeMiddleware",
@@ -240,10 +242,17 @@ if not HTTPS:
 if not SECURE_HSTS_PRELOAD:
     SILENCED_SYSTEM_CHECKS.append("security.W021")  # ORETRACE_HSTS_PRELOAD=1 to preload
 
-LANGUAGE_CODE = "en-us"
+LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+#: The portal speaks the supplier's language: it follows the browser (Accept-Language) and
+#: can be switched; ``.po`` files live in src/oretrace/locale, ``make`` compiles them.
+LANGUAGES = [("en", "English"), ("ja", "日本語"), ("zh-hans", "简体中文")]
+LOCALE_PATHS = [str(Path(__file__).resolve().parent / "locale")]
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SECURE = HTTPS
 
 #: Background work: Django's Tasks API (django-tasks backport), database backend. Our own
 #: ``registry.Job`` rows carry progress, owner, scope and stale-job recovery (ADR 0009).
@@ -262,6 +271,11 @@ ORETRACE_UPLOAD_MAX_FILE_BYTES = int(
 )
 ORETRACE_UPLOAD_MAX_BATCH_FILES = int(os.environ.get("ORETRACE_UPLOAD_MAX_BATCH_FILES", 500))
 DATA_UPLOAD_MAX_NUMBER_FILES = ORETRACE_UPLOAD_MAX_BATCH_FILES
+#: Official blank RMI templates offered on the portal (``RMI_CMRT_6.5.xlsx`` and the like);
+#: without one for a campaign's family the portal offers oretrace's own layout.
+ORETRACE_TEMPLATE_DIR = Path(
+    os.environ.get("ORETRACE_TEMPLATE_DIR", DATA_DIR / "templates")
+).resolve()
 
 #: Limits for files read by ingest (bytes / rows); see oretrace.cmrt.limits.
 ORETRACE_MAX_FILE_BYTES = int(os.environ.get("ORETRACE_MAX_FILE_BYTES", 50 * 1024 * 1024))
@@ -295,3 +309,21 @@ ORETRACE_MAIL_RETRY_MAX_SECONDS = int(os.environ.get("ORETRACE_MAIL_RETRY_MAX_SE
 ORETRACE_MAIL_STUCK_SECONDS = int(os.environ.get("ORETRACE_MAIL_STUCK_SECONDS", 900))
 #: How often ``oretrace worker`` drains the outbox and looks for reminders that are due.
 ORETRACE_MAIL_INTERVAL_SECONDS = float(os.environ.get("ORETRACE_MAIL_INTERVAL_SECONDS", 30))
+
+#: Supplier portal (docs/portal.md, ADR 0016). Failed link attempts allowed per address and
+#: in total within the window before the portal answers 429 (counted in the database, so
+#: every server process shares them).
+ORETRACE_PORTAL_FAILURES_PER_IP = int(os.environ.get("ORETRACE_PORTAL_FAILURES_PER_IP", 20))
+ORETRACE_PORTAL_FAILURES_GLOBAL = int(os.environ.get("ORETRACE_PORTAL_FAILURES_GLOBAL", 1000))
+ORETRACE_PORTAL_FAILURE_WINDOW_SECONDS = int(
+    os.environ.get("ORETRACE_PORTAL_FAILURE_WINDOW_SECONDS", 900)
+)
+#: Largest portal upload request (all files together, bytes): refused from its
+#: Content-Length before the body is read. Each file is also held to
+#: ORETRACE_UPLOAD_MAX_FILE_BYTES while it streams in.
+ORETRACE_PORTAL_MAX_REQUEST_BYTES = int(
+    os.environ.get("ORETRACE_PORTAL_MAX_REQUEST_BYTES", 5 * ORETRACE_UPLOAD_MAX_FILE_BYTES)
+)
+#: How long a portal session lasts without use (seconds); the link itself also still has
+#: to be valid on every request.
+ORETRACE_PORTAL_SESSION_SECONDS = int(os.environ.get("ORETRACE_PORTAL_SESSION_SECONDS", 4 * 3600))
