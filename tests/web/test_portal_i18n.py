@@ -18,6 +18,8 @@ from django.test import Client
 from django.utils.translation import trans_real
 
 import oretrace
+from oretrace.registry.models import SupplierRequest
+from oretrace.registry.services import campaign_mail
 from tests.web.portal_world import Portal, build_portal, enter
 from tests.web.world import World
 
@@ -127,3 +129,17 @@ def test_a_switched_language_sticks_and_a_new_link_opening_uses_it(portal: Porta
 def test_the_neutral_page_speaks_the_browsers_language(portal: Portal) -> None:
     html = Client(HTTP_ACCEPT_LANGUAGE="zh-hans").get("/portal/access/nothing/").content
     assert "此链接无法打开请求" in html.decode()
+
+
+def test_emails_follow_the_language_chosen_on_the_portal(portal: Portal) -> None:
+    client = enter(portal, "a")
+    client.post("/portal/language/", {"language": "zh-hans", "next": "/portal/"})
+    request = SupplierRequest.objects.select_related("campaign__period", "supplier").get(
+        pk=portal.request["a"].pk
+    )
+    reminder = campaign_mail.reminder(request, None, 7)
+    assert reminder.subject.startswith("提醒：") and "2026-03-31" in reminder.subject
+    assert "尊敬的 Hanako Sato：" in reminder.body_text
+    invitation = campaign_mail.invitation(request, portal.token["a"])
+    assert "请通过您的专属链接上传文件" in invitation.body_text
+    assert f"/portal/access/{portal.token['a']}/" in invitation.body_text

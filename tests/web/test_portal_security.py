@@ -86,7 +86,7 @@ def test_failed_attempts_are_limited_overall(portal: Portal) -> None:
 
 
 @override_settings(ORETRACE_PORTAL_FAILURES_PER_IP=2, ORETRACE_PORTAL_FAILURE_WINDOW_SECONDS=60)
-def test_old_failures_are_forgotten_after_the_window() -> None:
+def test_old_failures_are_forgotten_after_the_window(db: None) -> None:
     past = timezone.now() - dt.timedelta(seconds=120)
     portal_attempts.record_failure("192.0.2.1", now=past)
     portal_attempts.record_failure("192.0.2.1", now=past)
@@ -188,6 +188,8 @@ def portal_urls(pk: int) -> list[str]:
         f"/portal/requests/{pk}/",
         f"/portal/requests/{pk}/contacts/",
         f"/portal/requests/{pk}/policy/",
+        f"/portal/requests/{pk}/template/",
+        f"/portal/requests/{pk}/answers/",
     ]
 
 
@@ -266,4 +268,4 @@ def test_every_portal_route_is_covered_by_the_isolation_tests() -> None:
 
 
 #: routes of the answers module, covered in test_portal_answers.py
-ANSWER_ROUTES = {"portal-upload", "portal-answers", "portal-sheet"}
+ANSWER_ROUTES = {"portal-template", "portal-upload", "portal-answers", "portal-sheet"}

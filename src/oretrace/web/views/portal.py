@@ -123,6 +123,7 @@ def answers_of(supplier_request: SupplierRequest) -> dict[str, Any]:
         "answer": submissions.answer_state(supplier_request),
         "severity_words": {s: severity_word(s) for s in ("error", "warning", "info")},
         "upload_limit_mb": int(settings.ORETRACE_UPLOAD_MAX_FILE_BYTES) // 2**20,
+        "blank_template_url": reverse("portal-template", args=[supplier_request.pk]),
     }
 
 
