@@ -160,7 +160,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "oretrace.web.portal_session.PortalMiddleware",
-    "oretrace.web.portal_session.PortalCsrfViewMiddleware",  # Django's, + no-referrer posts
+    "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "oretrace.web.middleware.StaffScopeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -12,10 +12,11 @@ of search engines, referrers and caches, and refuses a too-large upload from its
 Content-Length before anything reads the body (CSRF checking would read it otherwise).
 
 ``Referrer-Policy: no-referrer`` makes browsers send ``Origin: null`` with the portal's own
-form posts, which Django's CSRF origin check refuses. :class:`PortalCsrfViewMiddleware`
-accepts ``Origin: null`` under ``/portal/`` only when the browser also says the request is
-same-origin (``Sec-Fetch-Site: same-origin``, a header pages cannot forge); the CSRF token
-is checked as always (ADR 0016).
+form posts, which Django's CSRF origin check refuses. Under ``/portal/`` only, and only when
+the browser also says the request is same-origin (``Sec-Fetch-Site: same-origin``, a header
+pages cannot set), the middleware reads ``Origin: null`` as this site's origin before
+Django's unchanged ``CsrfViewMiddleware`` runs; the CSRF token is checked as always
+(ADR 0016).
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import CsrfViewMiddleware
 from django.template.response import TemplateResponse
 
 from oretrace.registry.models import SupplierAccess
@@ -103,20 +103,6 @@ PORTAL_HEADERS = {
 }
 
 
-class PortalCsrfViewMiddleware(CsrfViewMiddleware):
-    """Django's CSRF checks; on portal paths ``Origin: null`` passes the origin check when
-    the browser marks the request same-origin (the token is still required)."""
-
-    def _origin_verified(self, request: HttpRequest) -> bool:
-        if (
-            request.path.startswith(PORTAL_PREFIX)
-            and request.META.get("HTTP_ORIGIN") == "null"
-            and request.META.get("HTTP_SEC_FETCH_SITE") == "same-origin"
-        ):
-            return True
-        return bool(super()._origin_verified(request))  # type: ignore[misc]
-
-
 class PortalMiddleware:
     """Headers for every portal answer; early refusal of too-large uploads."""
 
@@ -126,10 +112,19 @@ class PortalMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not request.path.startswith(PORTAL_PREFIX):
             return self.get_response(request)
+        self.same_origin_null(request)
         response = self.refuse_large_body(request) or self.get_response(request)
         for header, value in PORTAL_HEADERS.items():
             response[header] = value
         return response
+
+    @staticmethod
+    def same_origin_null(request: HttpRequest) -> None:
+        if (
+            request.META.get("HTTP_ORIGIN") == "null"
+            and request.META.get("HTTP_SEC_FETCH_SITE") == "same-origin"
+        ):
+            request.META["HTTP_ORIGIN"] = f"{request.scheme}://{request.get_host()}"
 
     def refuse_large_body(self, request: HttpRequest) -> HttpResponse | None:
         if request.method != "POST":
