@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test test-postgres lint bench bench-scale bench-web bench-real clean
+.PHONY: demo test test-postgres lint bench bench-scale bench-web bench-real bench-portal clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,9 @@ bench-scale: $(STAMP)
 
 bench-web: $(STAMP)  # on the demo's registry: run `make demo` first
 	$(BIN)/python benchmarks/web_pages.py --data demo-out/data
+
+bench-portal: $(STAMP)  # PostgreSQL: a throwaway server (set ORETRACE_PG_PORT) or --database-url
+	$(BIN)/python benchmarks/portal_load.py
 
 bench-real: $(STAMP)
 	$(BIN)/python benchmarks/ingest_real.py -n 1000
