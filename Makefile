@@ -4,8 +4,8 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test test-postgres lint bench bench-scale bench-web bench-real clean messages \
-	makemessages
+.PHONY: demo test test-postgres lint bench bench-scale bench-web bench-real bench-portal clean \
+	messages makemessages
 
 # Translations: the .po files are the source (committed); the .mo files are build outputs
 # (ignored by git), compiled here with GNU gettext's msgfmt (scripts/ensure-gettext.sh).
@@ -52,6 +52,9 @@ bench-scale: $(STAMP)
 
 bench-web: $(STAMP)  # on the demo's registry: run `make demo` first
 	$(BIN)/python benchmarks/web_pages.py --data demo-out/data
+
+bench-portal: $(STAMP)  # PostgreSQL: a throwaway server (set ORETRACE_PG_PORT) or --database-url
+	$(BIN)/python benchmarks/portal_load.py
 
 bench-real: $(STAMP)
 	$(BIN)/python benchmarks/ingest_real.py -n 1000
