@@ -209,6 +209,7 @@ ROUTES: dict[str, Route] = {
     ),
     "campaign-request-resend": Route("post", _campaign_request, roles=ACTORS),
     "campaign-request-revoke": Route("post", _campaign_request, {"reason": "x"}, roles=ACTORS),
+    "campaign-request-upload": Route("post", _campaign_request, roles=ACTORS),
     "outbox": Route(roles=CAMPAIGN_READERS),
     "outbox-retry": Route("post", _message, roles=ACTORS),
     "outbox-cancel": Route("post", _message, roles=ACTORS),

@@ -37,8 +37,8 @@ class RequestProgress:
 
     @property
     def state(self) -> str:
-        """One word for the request's row: bounced, valid, with findings, responded,
-        overdue, opened, invited, not invited."""
+        """A word for the request's row: bounced, valid, with findings, responded,
+        unreadable file, overdue, opened, invited, not invited."""
         if self.bounced and not self.answer.responded:
             return "bounced"
         if self.answer.valid:
@@ -47,6 +47,8 @@ class RequestProgress:
             return "with findings"
         if self.answer.responded:
             return "responded"
+        if self.answer.unreadable:
+            return "unreadable file"
         if self.overdue:
             return "overdue"
         if self.opened:
