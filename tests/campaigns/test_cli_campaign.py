@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -105,3 +106,23 @@ def test_two_worker_processes_never_send_a_message_twice(
     assert registry.count("SELECT count(*) FROM registry_outboxmessage WHERE status = 'sent'") == (
         count
     )
+
+
+def test_a_running_worker_sends_what_is_queued_later(
+    registry: Registry,  # noqa: F811
+    smtp_server: SmtpServer,
+) -> None:
+    subprocess.run([sys.executable, "-c", _QUEUE, "0"], env=registry.env, check=True, timeout=300)
+    worker = registry.start_worker(
+        "--interval", "0.2", ORETRACE_SMTP_URL=smtp_server.url, ORETRACE_MAIL_INTERVAL_SECONDS="1"
+    )
+    try:
+        subprocess.run(
+            [sys.executable, "-c", _QUEUE, "3"], env=registry.env, check=True, timeout=300
+        )
+        received = smtp_server.wait_for(3, timeout=60)
+        assert worker.poll() is None, "the worker stopped"
+        assert sorted(r.subject for r in received) == ["race 0", "race 1", "race 2"]
+    finally:
+        worker.send_signal(signal.SIGINT)
+        worker.wait(timeout=60)
