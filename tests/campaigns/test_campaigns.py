@@ -155,7 +155,12 @@ def test_progress_counts_opened_responded_overdue_and_bounced(
     # a declaration for the period arrives by folder ingest after the campaign was sent
     stored = StoredFile.objects.create(sha256="f" * 64, original_name="alpha.xlsx", size=1)
     Declaration.objects.create(
-        period=campaign.period, supplier=alpha.supplier, stored_file=stored, status="findings"
+        period=campaign.period,
+        supplier=alpha.supplier,
+        stored_file=stored,
+        status="findings",
+        template="CMRT",
+        version="6.5",
     )
     progress = campaign_progress(campaign, today=DUE + dt.timedelta(days=1))
     assert progress.counts() == {

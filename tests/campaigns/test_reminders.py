@@ -66,7 +66,11 @@ def test_no_reminder_once_responded_bounced_or_closed(group: Group) -> None:
     amber = SupplierRequest.objects.get(campaign=campaign, supplier=group.suppliers["amber"])
     stored = StoredFile.objects.create(sha256="a" * 64, original_name="alpha.xlsx", size=1)
     Declaration.objects.create(
-        period=campaign.period, supplier=alpha.supplier, stored_file=stored, status="valid"
+        period=campaign.period,
+        supplier=alpha.supplier,
+        stored_file=stored,
+        status="valid",
+        template="CMRT",
     )
     SupplierRequest.objects.filter(pk=amber.pk).update(bounced_at=at(DUE))
     assert reminders.queue_due_reminders(at(DUE - dt.timedelta(days=7))).queued == []

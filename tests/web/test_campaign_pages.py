@@ -11,9 +11,17 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from oretrace.registry.models import AuditEntry, Campaign, Contact, OutboxMessage
-from oretrace.registry.services import campaigns
+from oretrace.registry.models import (
+    AuditEntry,
+    Campaign,
+    Contact,
+    OutboxMessage,
+    PortalSubmission,
+)
+from oretrace.registry.services import campaigns, jobs
+from oretrace.registry.services.campaign_progress import campaign_progress
 from oretrace.registry.services.scope import StaffScope
+from tests.registry.conftest import write_supplier
 from tests.web.world import World
 
 pytestmark = pytest.mark.django_db
@@ -137,3 +145,45 @@ def test_outbox_page_filters_and_retries_a_failed_message(login: Any, world: Wor
     message.refresh_from_db()
     assert message.status == "queued"
     assert AuditEntry.objects.get(action="outbox.retried").actor == "user:officer_a"
+
+
+def test_upload_on_behalf_is_recorded_as_such_and_answers_the_request(
+    login: Any, world: World, tmp_path: Any
+) -> None:
+    Contact.objects.create(supplier=world.supplier["a"], name="Ann", email="ann@alpha.test")
+    head = StaffScope.everything("head")
+    campaign = campaigns.create_campaign(
+        "On behalf",
+        period=2025,
+        due_on=DUE,
+        actor="x",
+        scope=head,
+        group_company=world.company["a"],
+    )
+    campaigns.send_campaign(campaign, "x")
+    request = campaign.requests.get(supplier=world.supplier["a"])
+    workbook = write_supplier(tmp_path, "Alpha Metals Corporation", dt.date(2025, 11, 1))
+    officer = login("officer_a")
+    upload = SimpleUploadedFile(workbook.name, workbook.read_bytes())
+    response = officer.post(
+        reverse("campaign-request-upload", args=[campaign.pk, request.pk]), {"files": upload}
+    )
+    submission = PortalSubmission.objects.get(request=request)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("job", args=[submission.job_id])
+    assert (submission.on_behalf, submission.submitted_by) == (True, "user:officer_a")
+    assert jobs.run(submission.job_id, "test-worker") == "done"
+    row = {r.request.pk: r for r in campaign_progress(campaign).rows}[request.pk]
+    assert row.answer.responded and row.state in ("valid", "with findings")
+    page = officer.get(reverse("campaign", args=[campaign.pk])).content.decode()
+    assert f'id="request-{request.pk}"' in page
+    other = campaigns.create_campaign(
+        "Theirs", period=2025, due_on=DUE, actor="x", scope=head, group_company=world.company["b"]
+    )
+    campaigns.send_campaign(other, "x")
+    theirs = other.requests.get(supplier=world.supplier["b"])
+    refused = officer.post(
+        reverse("campaign-request-upload", args=[other.pk, theirs.pk]),
+        {"files": SimpleUploadedFile(workbook.name, workbook.read_bytes())},
+    )
+    assert refused.status_code == 404

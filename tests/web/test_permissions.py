@@ -209,12 +209,14 @@ ROUTES: dict[str, Route] = {
     ),
     "campaign-request-resend": Route("post", _campaign_request, roles=ACTORS),
     "campaign-request-revoke": Route("post", _campaign_request, {"reason": "x"}, roles=ACTORS),
+    "campaign-request-upload": Route("post", _campaign_request, roles=ACTORS),
     "outbox": Route(roles=CAMPAIGN_READERS),
     "outbox-retry": Route("post", _message, roles=ACTORS),
     "outbox-cancel": Route("post", _message, roles=ACTORS),
 }
 PUBLIC = {"login", "logout"}
-#: the supplier portal has no staff roles: its own matrix is tests/web/test_portal_security.py
+#: The supplier portal's routes are no staff pages: tests/web/test_portal_security.py has
+#: their own completeness test and isolation checks.
 PORTAL_PREFIX = "portal-"
 
 

@@ -3,10 +3,10 @@
 
 - invited: an invitation was queued (the request has ``invited_at``);
 - opened: the supplier opened its portal link at least once;
-- responded / valid / with_findings: the answer state of the request (see
-  :func:`answer_states`): a declaration of the campaign's period came from the supplier after
-  the campaign was sent (through the portal, or into a watched folder), and its check
-  status;
+- responded / valid / with_findings: the request's answer state, from the one answer
+  predicate ``submissions.answer_states`` (ADR 0017): a current declaration of the family
+  asked for and the campaign's period came from the supplier after the campaign was sent
+  (portal, on its behalf, or folder ingest), and whether it is valid as asked;
 - overdue: invited, not responded, and past the request's (possibly extended) due date;
 - bounced: the supplier's address was refused for good.
 """
@@ -19,68 +19,10 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from oretrace.registry.models import Campaign, Declaration, OutboxMessage, SupplierRequest
-
-
-@dataclass(frozen=True, slots=True)
-class AnswerState:
-    responded: bool = False
-    valid: bool = False
-    with_findings: bool = False
-    declaration_id: int | None = None
-
+from oretrace.registry.models import Campaign, OutboxMessage, SupplierRequest
+from oretrace.registry.services.submissions import AnswerState, answer_states
 
 NO_ANSWER = AnswerState()
-
-
-def answer_states(requests: Iterable[SupplierRequest]) -> dict[int, AnswerState]:
-    """The answer state of each request, in two queries however many requests.
-
-    Campaigns' own predicate until the intake helper's ``submissions.answer_state`` bulk
-    variant is merged (then this delegates to it). A request has responded when it has
-    ``responded_at`` (set by a portal submission) or when a current declaration of the
-    campaign's period arrived for its supplier after the campaign was sent (folder ingest).
-    The answer is valid or with findings by that declaration's check status; an unreadable
-    file is no answer.
-    """
-    rows = list(requests)
-    if not rows:
-        return {}
-    supplier_ids = {r.supplier_id for r in rows}
-    periods = {r.campaign.period_id for r in rows}
-    declarations = (
-        Declaration.objects.filter(
-            supplier_id__in=supplier_ids, period_id__in=periods, is_current=True
-        )
-        .exclude(status=Declaration.Status.UNREADABLE)
-        .order_by("ingested_at", "pk")
-        .values_list("pk", "supplier_id", "period_id", "status", "ingested_at")
-    )
-    latest: dict[tuple[int, int], list[tuple[int, str, dt.datetime]]] = {}
-    for pk, supplier_id, period_id, status, ingested_at in declarations:
-        latest.setdefault((supplier_id, period_id), []).append((pk, status, ingested_at))
-    states: dict[int, AnswerState] = {}
-    for request in rows:
-        since = request.campaign.sent_at
-        found = [
-            d
-            for d in latest.get((request.supplier_id, request.campaign.period_id), [])
-            if since is not None and d[2] >= since
-        ]
-        if not found and request.responded_at is None:
-            states[request.pk] = NO_ANSWER
-            continue
-        if not found:
-            states[request.pk] = AnswerState(responded=True)
-            continue
-        pk, status, _ = found[-1]
-        states[request.pk] = AnswerState(
-            responded=True,
-            valid=status == Declaration.Status.VALID,
-            with_findings=status == Declaration.Status.FINDINGS,
-            declaration_id=pk,
-        )
-    return states
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,8 +37,8 @@ class RequestProgress:
 
     @property
     def state(self) -> str:
-        """One word for the request's row: bounced, valid, with findings, responded,
-        overdue, opened, invited, not invited."""
+        """A word for the request's row: bounced, valid, with findings, responded,
+        unreadable file, overdue, opened, invited, not invited."""
         if self.bounced and not self.answer.responded:
             return "bounced"
         if self.answer.valid:
@@ -105,6 +47,8 @@ class RequestProgress:
             return "with findings"
         if self.answer.responded:
             return "responded"
+        if self.answer.unreadable:
+            return "unreadable file"
         if self.overdue:
             return "overdue"
         if self.opened:

@@ -31,7 +31,7 @@ from oretrace.registry.models import (
     SupplierRequest,
 )
 from oretrace.registry.services import audit, campaign_mail, outbox, portal_tokens
-from oretrace.registry.services.campaign_progress import answer_states
+from oretrace.registry.services.submissions import answer_states
 
 WORKER = "worker:reminders"
 

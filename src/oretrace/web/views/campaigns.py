@@ -19,13 +19,23 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
 
 from oretrace.registry.models import Campaign, GroupCompany, SupplierRequest
-from oretrace.registry.services import campaigns
+from oretrace.registry.services import campaigns, submissions
 from oretrace.registry.services.campaign_progress import campaign_progress
 from oretrace.registry.services.periods import default_year
 from oretrace.registry.services.scope import Permission, StaffScope, group_companies_for
+from oretrace.registry.services.uploads import UploadedFile, UploadError
 from oretrace.web.views.base import ActionPage, DetailPage, StaffPage, in_navigation
 
-STATES = ("not invited", "invited", "opened", "overdue", "responded", "with findings", "valid")
+STATES = (
+    "not invited",
+    "invited",
+    "opened",
+    "overdue",
+    "unreadable file",
+    "responded",
+    "with findings",
+    "valid",
+)
 
 
 class CampaignForm(forms.Form):
@@ -227,6 +237,33 @@ class RevokePage(CampaignAction):
         return self.done(pk, f"{ended} portal link(s) of {supplier_request.supplier} revoked.")
 
 
+class UploadOnBehalfPage(CampaignAction):
+    """Files a supplier sent some other way (e-mail, a USB stick), submitted for its request
+    by a staff member: recorded as on the supplier's behalf, with who uploaded them."""
+
+    def post(self, request: HttpRequest, pk: int, request_pk: int) -> HttpResponse:
+        supplier_request = self.request_of(pk, request_pk)
+        files = request.FILES.getlist("files")
+        if not files:
+            return self.done(pk, "", ValueError("Choose at least one file to upload."))
+        try:
+            job = submissions.submit_files(
+                supplier_request,
+                [UploadedFile(f.name or "file", f.chunks()) for f in files],
+                self.scope.actor,
+                on_behalf=True,
+                ip=request.META.get("REMOTE_ADDR") or None,
+            )
+        except UploadError as refused:
+            return self.done(pk, "", refused)
+        messages.success(
+            request,
+            f"{len(files)} file(s) for {supplier_request.supplier} uploaded on its behalf; "
+            "the worker checks them.",
+        )
+        return redirect("job", pk=job.pk)
+
+
 urlpatterns = [
     path("campaigns/", CampaignsPage.as_view(), name="campaigns"),
     path("campaigns/new/", CampaignCreatePage.as_view(), name="campaign-create"),
@@ -248,5 +285,10 @@ urlpatterns = [
         "campaigns/<int:pk>/requests/<int:request_pk>/revoke/",
         RevokePage.as_view(),
         name="campaign-request-revoke",
+    ),
+    path(
+        "campaigns/<int:pk>/requests/<int:request_pk>/upload/",
+        UploadOnBehalfPage.as_view(),
+        name="campaign-request-upload",
     ),
 ]
