@@ -21,6 +21,7 @@ bare ``oretrace ingest`` of the same files (another period), so the figures read
 from __future__ import annotations
 
 import argparse
+import functools
 import http.client
 import io
 import os
@@ -52,6 +53,7 @@ _CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 # --- files ---------------------------------------------------------------------------
 
 
+@functools.cache
 def corpus_templates() -> list[tuple[str, bytes, str]]:
     """(name, bytes, company-name cell) of the corpus's readable, unencrypted CMRT .xlsx."""
     from oretrace.cmrt.check import check_bytes
