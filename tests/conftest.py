@@ -24,3 +24,7 @@ def corpus_cmrt() -> Path:
     if not folder.is_dir():
         pytest.skip(f"real template corpus not found at {folder}")
     return folder
+
+
+# A real SMTP server for e-mail tests (tests/smtp_server.py): ``smtp_server`` fixture.
+from tests.smtp_server import smtp_server  # noqa: E402, F401

@@ -12,6 +12,12 @@ Environment:
 - ``ORETRACE_HTTPS``: "1" when people reach the web app over HTTPS (directly or through a
   proxy that sets ``X-Forwarded-Proto``): secure cookies, HTTPS redirect and HSTS. Without it
   the app runs on plain HTTP (a laptop, a closed network) and ``check --deploy`` says so.
+- ``ORETRACE_SMTP_URL``: where e-mail goes: ``smtp://host:port`` (plain),
+  ``smtp+starttls://user:password@host:587`` (STARTTLS), ``smtps://user:password@host:465``
+  (TLS from the start); user and password are percent-decoded. Unset: messages wait in the
+  outbox as queued and nothing is sent (docs/campaigns.md, ADR 0015).
+- ``ORETRACE_BASE_URL``: the address of the web app as people reach it, used in e-mailed links.
+- ``ORETRACE_MAIL_FROM``: the sender of the e-mails (default ``oretrace@localhost``).
 """
 
 from __future__ import annotations
@@ -83,6 +89,48 @@ def _sqlite(name: str) -> dict[str, Any]:
             "transaction_mode": "IMMEDIATE",
             "init_command": "PRAGMA journal_mode=WAL;",
         },
+    }
+
+
+_SMTP_SCHEMES = {"smtp": (False, False), "smtp+starttls": (True, False), "smtps": (False, True)}
+
+
+def email_from_url(url: str | None, variable: str = "ORETRACE_SMTP_URL") -> dict[str, Any]:
+    """Django's EMAIL_* settings from an SMTP URL; an empty dict when ``url`` is empty.
+
+    ``smtp://host:port`` (no encryption), ``smtp+starttls://user:password@host:587``,
+    ``smtps://user:password@host:465``. A URL that cannot be used raises
+    ImproperlyConfigured naming ``variable`` (the password is never repeated).
+    """
+    from django.core.exceptions import ImproperlyConfigured
+
+    if not url:
+        return {}
+    parsed = urlparse(url)
+
+    def refuse(why: str) -> ImproperlyConfigured:
+        shown = parsed._replace(netloc=parsed.hostname or "").geturl() if parsed.password else url
+        return ImproperlyConfigured(f"{variable}={shown!r}: {why}")
+
+    if parsed.scheme not in _SMTP_SCHEMES:
+        raise refuse("the scheme must be smtp://, smtp+starttls:// or smtps://")
+    try:
+        port = parsed.port
+    except ValueError as exc:
+        raise refuse("the port is not a number from 1 to 65535") from exc
+    if not parsed.hostname:
+        raise refuse("no host name (smtp://host:port)")
+    if parsed.path not in ("", "/") or parsed.query or parsed.fragment:
+        raise refuse("an SMTP URL has no path or query (smtp://user:password@host:port)")
+    starttls, ssl = _SMTP_SCHEMES[parsed.scheme]
+    return {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": parsed.hostname,
+        "EMAIL_PORT": port or (465 if ssl else 587 if starttls else 25),
+        "EMAIL_HOST_USER": unquote(parsed.username or ""),
+        "EMAIL_HOST_PASSWORD": unquote(parsed.password or ""),
+        "EMAIL_USE_TLS": starttls,
+        "EMAIL_USE_SSL": ssl,
     }
 
 
@@ -243,6 +291,24 @@ ORETRACE_RETENTION: dict[str, int | None] = {
     "reports": ORETRACE_RETENTION_YEARS,
     "audit_entries": None,
 }
+
+#: E-mail (ADR 0015). Messages go through the outbox table; the worker sends them over SMTP
+#: when ORETRACE_SMTP_URL is set, and leaves them queued (nothing lost) when it is not.
+ORETRACE_SMTP_URL = os.environ.get("ORETRACE_SMTP_URL", "")
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_TIMEOUT = int(os.environ.get("ORETRACE_SMTP_TIMEOUT", 30))
+globals().update(email_from_url(ORETRACE_SMTP_URL))
+DEFAULT_FROM_EMAIL = os.environ.get("ORETRACE_MAIL_FROM", "oretrace@localhost")
+ORETRACE_MAIL_FROM = DEFAULT_FROM_EMAIL
+ORETRACE_BASE_URL = os.environ.get("ORETRACE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+#: Outbox: attempts before a message fails for good, first retry delay (doubling each time,
+#: capped), and how long a message may stay "sending" before it is taken as abandoned.
+ORETRACE_MAIL_MAX_ATTEMPTS = int(os.environ.get("ORETRACE_MAIL_MAX_ATTEMPTS", 8))
+ORETRACE_MAIL_RETRY_SECONDS = int(os.environ.get("ORETRACE_MAIL_RETRY_SECONDS", 60))
+ORETRACE_MAIL_RETRY_MAX_SECONDS = int(os.environ.get("ORETRACE_MAIL_RETRY_MAX_SECONDS", 3600))
+ORETRACE_MAIL_STUCK_SECONDS = int(os.environ.get("ORETRACE_MAIL_STUCK_SECONDS", 900))
+#: How often ``oretrace worker`` drains the outbox and looks for reminders that are due.
+ORETRACE_MAIL_INTERVAL_SECONDS = float(os.environ.get("ORETRACE_MAIL_INTERVAL_SECONDS", 30))
 
 #: Supplier portal (docs/portal.md, ADR 0016). Failed link attempts allowed per address and
 #: in total within the window before the portal answers 429 (counted in the database, so
