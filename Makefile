@@ -4,8 +4,8 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test test-postgres lint bench bench-scale bench-web bench-real bench-portal clean \
-	messages makemessages
+.PHONY: demo test test-postgres lint bench bench-scale bench-web bench-real bench-portal clean messages \
+	makemessages
 
 # Translations: the .po files are the source (committed); the .mo files are build outputs
 # (ignored by git), compiled here with GNU gettext's msgfmt (scripts/ensure-gettext.sh).
