@@ -145,6 +145,15 @@ def test_outbox_page_filters_and_retries_a_failed_message(login: Any, world: Wor
     message.refresh_from_db()
     assert message.status == "queued"
     assert AuditEntry.objects.get(action="outbox.retried").actor == "user:officer_a"
+    assert b"No mail server is set" not in officer.get(reverse("outbox")).content
+
+
+def test_outbox_page_says_when_no_mail_server_is_set(
+    login: Any, world: World, settings: Any
+) -> None:
+    settings.ORETRACE_SMTP_URL = ""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    assert b"No mail server is set" in login("auditor").get(reverse("outbox")).content
 
 
 def test_upload_on_behalf_is_recorded_as_such_and_answers_the_request(

@@ -79,7 +79,7 @@ class DueForm(forms.Form):
     due_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
 
 
-@in_navigation("Campaigns", "campaigns", order=45)
+@in_navigation("Campaigns", "campaigns", order=62)
 class CampaignsPage(StaffPage):
     permission = Permission.CAMPAIGNS
     template_name = "web/campaigns.html"
