@@ -121,6 +121,17 @@ def test_auditor_reads_reviewer_is_refused_other_company_is_404(login: Any, worl
     page = auditor.get(reverse("campaign", args=[mine.pk])).content
     assert b"Send the invitations" not in page
     assert auditor.post(reverse("campaign-send", args=[mine.pk])).status_code == 403
+    fragment = auditor.get(
+        reverse("campaign", args=[mine.pk]) + "?fragment=figures", HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert fragment.startswith('<section class="figures"') and "<html" not in fragment
+    assert "invited" in fragment and "bounced" in fragment
+    assert (
+        officer.get(
+            reverse("campaign", args=[theirs.pk]) + "?fragment=figures", HTTP_HX_REQUEST="true"
+        ).status_code
+        == 404
+    )
     reviewer = login("reviewer")
     assert reviewer.get(reverse("campaigns")).status_code == 403
     assert reviewer.get(reverse("outbox")).status_code == 403
