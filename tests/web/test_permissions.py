@@ -215,8 +215,7 @@ ROUTES: dict[str, Route] = {
     "outbox-cancel": Route("post", _message, roles=ACTORS),
 }
 PUBLIC = {"login", "logout"}
-#: The supplier portal's routes are no staff pages: tests/web/test_portal_security.py has
-#: their own completeness test and isolation checks.
+#: the supplier portal has no staff roles: its own matrix is tests/web/test_portal_security.py
 PORTAL_PREFIX = "portal-"
 
 

@@ -53,6 +53,21 @@ def run_jobs_of(request: SupplierRequest) -> None:
         jobs.run(job_id, "test-worker")
 
 
+def test_the_blank_template_downloads_as_an_attachment(portal: Portal) -> None:
+    client = enter(portal, "a")
+    request = portal.request["a"]
+    page = client.get(f"/portal/requests/{request.pk}/").content.decode()
+    assert f'href="/portal/requests/{request.pk}/template/"' in page
+    response = client.get(f"/portal/requests/{request.pk}/template/")
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert ".xlsx" in response["Content-Disposition"]
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Cache-Control"] == "no-store"
+    assert response.content[:2] == b"PK"  # a workbook (zip), never rendered inline
+    assert Client().get(f"/portal/requests/{request.pk}/template/").status_code == 404
+
+
 def test_a_file_with_mistakes_shows_plain_findings_with_sheet_and_cell(
     portal: Portal, tmp_path: Path
 ) -> None:
@@ -79,6 +94,7 @@ def test_a_file_with_mistakes_shows_plain_findings_with_sheet_and_cell(
     assert 'data-answer="with_findings"' in html
     full = client.get(response["Location"])
     assert full.status_code == 200 and "<html" in full.content.decode()
+    assert "up to 20 MB each" in full.content.decode()
     sheet_link = re.search(r'hx-get="([^"]+/sheet/\?[^"]+)"', full.content.decode())
     assert sheet_link is not None
     excerpt = client.get(sheet_link.group(1).replace("&amp;", "&"), HTTP_HX_REQUEST="true")

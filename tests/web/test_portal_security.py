@@ -86,7 +86,7 @@ def test_failed_attempts_are_limited_overall(portal: Portal) -> None:
 
 
 @override_settings(ORETRACE_PORTAL_FAILURES_PER_IP=2, ORETRACE_PORTAL_FAILURE_WINDOW_SECONDS=60)
-def test_old_failures_are_forgotten_after_the_window() -> None:
+def test_old_failures_are_forgotten_after_the_window(db: None) -> None:
     past = timezone.now() - dt.timedelta(seconds=120)
     portal_attempts.record_failure("192.0.2.1", now=past)
     portal_attempts.record_failure("192.0.2.1", now=past)
@@ -135,6 +135,28 @@ def test_every_portal_form_needs_the_csrf_token(portal: Portal) -> None:
     assert with_token.status_code == 302
 
 
+def test_origin_null_passes_only_when_the_browser_says_same_origin(portal: Portal) -> None:
+    """no-referrer makes browsers send Origin: null with the portal's own posts."""
+    client, token = csrf_client(portal)
+    url = f"/portal/requests/{portal.request['a'].pk}/contacts/"
+    data = {"name": "Taro", "email": "taro@alpha.example", "csrfmiddlewaretoken": token}
+    null = {"HTTP_ORIGIN": "null"}
+    assert client.post(url, data, **null, HTTP_SEC_FETCH_SITE="cross-site").status_code == 403
+    assert client.post(url, data, **null).status_code == 403
+    assert (
+        client.post(
+            url, data, HTTP_ORIGIN="https://evil.example", HTTP_SEC_FETCH_SITE="same-origin"
+        ).status_code
+        == 403
+    )
+    without_token = {k: v for k, v in data.items() if k != "csrfmiddlewaretoken"}
+    assert (
+        client.post(url, without_token, **null, HTTP_SEC_FETCH_SITE="same-origin").status_code
+        == 403
+    )
+    assert client.post(url, data, **null, HTTP_SEC_FETCH_SITE="same-origin").status_code == 302
+
+
 @pytest.mark.parametrize(
     "target", ["//evil.example/", "https://evil.example/", "/\\evil.example", "http:evil.example"]
 )
@@ -166,6 +188,8 @@ def portal_urls(pk: int) -> list[str]:
         f"/portal/requests/{pk}/",
         f"/portal/requests/{pk}/contacts/",
         f"/portal/requests/{pk}/policy/",
+        f"/portal/requests/{pk}/template/",
+        f"/portal/requests/{pk}/answers/",
     ]
 
 
@@ -244,4 +268,4 @@ def test_every_portal_route_is_covered_by_the_isolation_tests() -> None:
 
 
 #: routes of the answers module, covered in test_portal_answers.py
-ANSWER_ROUTES = {"portal-upload", "portal-answers", "portal-sheet"}
+ANSWER_ROUTES = {"portal-template", "portal-upload", "portal-answers", "portal-sheet"}

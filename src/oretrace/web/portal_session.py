@@ -10,6 +10,13 @@ session never opens a staff page (it has no signed-in user).
 :class:`PortalMiddleware` gives every answer under ``/portal/`` the headers that keep it out
 of search engines, referrers and caches, and refuses a too-large upload from its
 Content-Length before anything reads the body (CSRF checking would read it otherwise).
+
+``Referrer-Policy: no-referrer`` makes browsers send ``Origin: null`` with the portal's own
+form posts, which Django's CSRF origin check refuses. Under ``/portal/`` only, and only when
+the browser also says the request is same-origin (``Sec-Fetch-Site: same-origin``, a header
+pages cannot set), the middleware reads ``Origin: null`` as this site's origin before
+Django's unchanged ``CsrfViewMiddleware`` runs; the CSRF token is checked as always
+(ADR 0016).
 """
 
 from __future__ import annotations
@@ -105,10 +112,19 @@ class PortalMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not request.path.startswith(PORTAL_PREFIX):
             return self.get_response(request)
+        self.same_origin_null(request)
         response = self.refuse_large_body(request) or self.get_response(request)
         for header, value in PORTAL_HEADERS.items():
             response[header] = value
         return response
+
+    @staticmethod
+    def same_origin_null(request: HttpRequest) -> None:
+        if (
+            request.META.get("HTTP_ORIGIN") == "null"
+            and request.META.get("HTTP_SEC_FETCH_SITE") == "same-origin"
+        ):
+            request.META["HTTP_ORIGIN"] = f"{request.scheme}://{request.get_host()}"
 
     def refuse_large_body(self, request: HttpRequest) -> HttpResponse | None:
         if request.method != "POST":

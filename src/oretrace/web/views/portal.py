@@ -122,6 +122,8 @@ def answers_of(supplier_request: SupplierRequest) -> dict[str, Any]:
         "pending": any(v.state in ("queued", "processing") for v in views),
         "answer": submissions.answer_state(supplier_request),
         "severity_words": {s: severity_word(s) for s in ("error", "warning", "info")},
+        "upload_limit_mb": int(settings.ORETRACE_UPLOAD_MAX_FILE_BYTES) // 2**20,
+        "blank_template_url": reverse("portal-template", args=[supplier_request.pk]),
     }
 
 
@@ -144,7 +146,6 @@ class RequestPage(PortalPage):
                 "acknowledgement": acknowledgement_of(supplier_request, policy)
                 if policy.stated
                 else None,
-                "upload_limit_mb": int(settings.ORETRACE_UPLOAD_MAX_FILE_BYTES) // 2**20,
                 **answers_of(supplier_request),
                 **extra,
             }

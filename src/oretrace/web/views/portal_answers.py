@@ -12,10 +12,12 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import path
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from oretrace.cmrt.excerpt import Excerpt
 from oretrace.registry.services import submissions
+from oretrace.registry.services.blank_template import blank_template_for
 from oretrace.registry.services.originals import cells_around
 from oretrace.registry.services.portal import submitted_declaration, supplier_actor
 from oretrace.registry.services.uploads import UploadedFile, UploadError
@@ -23,8 +25,21 @@ from oretrace.web.portal_session import client_ip
 from oretrace.web.views.base import is_htmx
 from oretrace.web.views.portal import PortalPage, RequestPage, answers_of
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: htmx stops polling when an answer has this status (and still swaps its content).
 STOP_POLLING = 286
+
+
+class BlankTemplatePage(PortalPage):
+    """The blank template asked for, always as an attachment (never shown inline)."""
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        name, data = blank_template_for(self.supplier_request())
+        kind = XLSX if name.lower().endswith(".xlsx") else "application/octet-stream"
+        response = HttpResponse(data, content_type=kind)
+        response["Content-Disposition"] = content_disposition_header(True, name)
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
 
 
 class UploadPage(PortalPage):
@@ -110,6 +125,7 @@ def _limit_mb() -> int:
 
 
 urlpatterns = [
+    path("portal/requests/<int:pk>/template/", BlankTemplatePage.as_view(), name="portal-template"),
     path("portal/requests/<int:pk>/upload/", UploadPage.as_view(), name="portal-upload"),
     path("portal/requests/<int:pk>/answers/", AnswersPage.as_view(), name="portal-answers"),
     path(
