@@ -243,6 +243,7 @@ def main(argv: list[str] | None = None) -> int:
         ("import", "parts", str(group / "parts.csv")),
         ("import", "products", str(group / "products.csv")),
         ("import", "bom", str(group / "bom.csv")),
+        ("import", "contacts", str(group / "contacts.csv")),
         ("ingest", str(group / "declarations"), "--period", str(PERIOD)),
         ("status", "--period", str(PERIOD)),
         ("profile", "load", str(profile)),

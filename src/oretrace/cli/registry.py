@@ -85,7 +85,7 @@ def ingest(
 
 
 @click.command("import")
-@click.argument("kind", type=click.Choice(["suppliers", "parts", "products", "bom"]))
+@click.argument("kind", type=click.Choice(["suppliers", "parts", "products", "bom", "contacts"]))
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
     "--partial",
@@ -111,7 +111,7 @@ def import_(
     delimiter: str | None,
     as_json: bool,
 ) -> None:
-    """Import master data from CSV or XLSX: suppliers, parts, products or bom.
+    """Import master data from CSV or XLSX: suppliers, parts, products, bom or contacts.
 
     \b
     Columns (header row, any case; * = required):
@@ -120,6 +120,7 @@ def import_(
       parts      number*, name, supplier (name or unique ID), supplier_part_number
       products   number*, name, category, business_unit, group_company
       bom        product*, part*, quantity (default 1)
+      contacts   supplier* (unique ID or name), email*, name, role, phone
 
     A file is imported whole or not at all: one bad row and nothing is stored, unless
     --partial. Every rejected row is listed with its row number and column. A supplier

@@ -26,6 +26,7 @@ from oretrace.registry.models.organisation import (
     ReportingPeriod,
 )
 from oretrace.registry.models.people import StaffRole
+from oretrace.registry.models.portal import PortalAttempt
 from oretrace.registry.models.records import LegalHold, Tombstone
 from oretrace.registry.models.reference import (
     LearnedAlias,
@@ -69,6 +70,7 @@ __all__ = [
     "Part",
     "PartSource",
     "PolicyAcknowledgement",
+    "PortalAttempt",
     "PortalSubmission",
     "Product",
     "ProductCategory",
