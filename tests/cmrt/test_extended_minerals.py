@@ -62,3 +62,22 @@ def test_the_official_template_labels_rows_with_all_six_minerals(name: str) -> N
     assert q1 == ["Cobalt", "Copper", "Graphite", "Lithium", "Mica", "Nickel"]
     flagged = [f.cell for f in result.findings if f.code == "template_flagged"]
     assert not [c for c in flagged if (c or "").startswith("'Declaration'!D3")], flagged
+
+
+def test_rows_without_cached_labels_take_the_template_order(tmp_path: Path) -> None:
+    """A file saved by a tool that does not recalculate has no label text in column B: the
+    chosen minerals, sorted without gaps, name the rows as the template's formulas would."""
+    draft = emrt_draft("Mica Parts Ltd", "2.1", ("Nickel", "Mica"))
+    for row in (30, 31, 42, 43, 120, 121):
+        draft.labels[("Declaration", f"B{row}")] = ""
+    path = tmp_path / "no-labels.xlsx"
+    write_draft(draft, path)
+    declaration = check_path(path).declaration
+    assert declaration is not None
+    assert declaration.answers_to("Q1") == {"Mica": "Yes", "Nickel": "Yes"}
+    q2 = declaration.answer("Q2", "Nickel")
+    assert q2 is not None and q2.answer.ref == "D43"
+    assert [a.mineral for a in declaration.company_answers if a.question == "C"] == [
+        "Mica",
+        "Nickel",
+    ]
