@@ -200,8 +200,10 @@ def status(period: int, group_companies: tuple[str, ...], as_json: bool, as_of: 
     """Where a reporting period stands: response rate; declarations valid, with findings or
     unreadable; smelter rows identified; smelters conformant or not at period end; the RCOI
     conclusion per metal; suppliers by risk level. The same figures, counted by the same
-    rules, as the report built for the same date (docs/reporting.md)."""
+    rules, as the report built for the same date (docs/reporting.md). Below them, apart:
+    extended minerals from EMRT declarations, per mineral (docs/cli.md)."""
     open_registry()
+    from oretrace.cli.minerals import echo_extended_minerals
     from oretrace.registry.services.people import StaffAccountError, group_companies_by_code
     from oretrace.registry.services.scope import StaffScope
     from oretrace.registry.services.status import period_status
@@ -247,3 +249,4 @@ def status(period: int, group_companies: tuple[str, ...], as_json: bool, as_of: 
         f"  corrective actions {data['corrective_actions']} to "
         f"{data['suppliers_with_corrective_actions']} suppliers"
     )
+    echo_extended_minerals(data["extended_minerals"])

@@ -27,6 +27,7 @@ from oretrace.cmrt.answers import SCOPES, SCOPES_2X
 from oretrace.cmrt.batch import collect_files, map_checked
 from oretrace.cmrt.check import FileCheck
 from oretrace.cmrt.errors import ErrorCode, WorkbookError
+from oretrace.cmrt.export import product_json
 from oretrace.cmrt.findings import Severity
 from oretrace.cmrt.limits import Limits
 from oretrace.cmrt.model import Declaration as ReadDeclaration
@@ -624,6 +625,20 @@ def _company_answers(read: ReadDeclaration) -> dict[str, Any]:
 
 
 def _content(read: ReadDeclaration) -> dict[str, Any]:
+    content = _declaration_content(read)
+    extras = [item for item in map(product_json, read.products) if len(item) > 3]
+    if extras:  # requester's numbers and names, newer revisions' columns: kept, not lost
+        content["product_extras"] = extras
+        content["extra_columns"] = read.extra_columns
+    if read.mines:  # EMRT 2.x / AMRT Mine List
+        content["mines"] = [
+            {"row": m.row, **{k: f.value for k, f in m.fields.items() if f.value is not None}}
+            for m in read.mines
+        ]
+    return content
+
+
+def _declaration_content(read: ReadDeclaration) -> dict[str, Any]:
     return {
         "layout": read.layout,
         "language": read.language,
