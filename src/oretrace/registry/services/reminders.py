@@ -89,7 +89,7 @@ def queue_due_reminders(now: dt.datetime | None = None) -> ReminderResult:
             bounced_at__isnull=True,
         )
         .exclude(email="")
-        .select_related("campaign__period", "campaign__group_company", "supplier")
+        .select_related("campaign")  # the rest is read for the few a reminder is due for
     )
     wanted: dict[str, tuple[SupplierRequest, int]] = {}
     for request in requests:
