@@ -3,8 +3,9 @@
 A campaign is created as a draft with one :class:`SupplierRequest` per supplier asked (the
 suppliers of its group company, of the whole group, or those listed in a file), is sent
 (each request gets a portal link and an invitation in the outbox, in one transaction with
-their audit entries, a batch of requests at a time), and is closed at the end. Sending again queues nothing new, except for
-suppliers that had no e-mail address before and have one now. Every change is audited with
+their audit entries, a batch of requests at a time), and is closed at the end. Sending
+again queues nothing new, except for suppliers that had no e-mail address before and have
+one now. Every change is audited with
 its actor in the transaction of the change.
 
 Scoping: head office (a whole-group scope) sees every campaign; a compliance officer sees
