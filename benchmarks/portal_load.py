@@ -6,10 +6,11 @@
 Starts ``oretrace serve`` on 127.0.0.1 (a free port) over a fresh data folder and PostgreSQL
 (``--database-url``, ``ORETRACE_DATABASE_URL``, or a throwaway server through
 ``scripts/with-postgres.sh``; set ``ORETRACE_PG_PORT`` on a shared machine). For each worker
-count it creates a campaign with one supplier per upload and their portal links through the
-services, opens every link as a supplier would (token landing → session → the request page
-with its CSRF token), starts that many ``oretrace worker`` processes, then sends the uploads
-``--concurrency`` at a time through the portal's upload form and waits until every file is
+count it creates and sends a campaign with one supplier per upload through the campaign
+services (each portal link read back from its invitation in the outbox), opens every link
+as a supplier would (token landing → session → the request page with its CSRF token),
+starts that many ``oretrace worker`` processes, then sends the uploads ``--concurrency`` at
+a time through the portal's upload form and waits until every file is
 processed. The files are the real templates in ../shared/corpus/cmrt (CMRT .xlsx), each made
 distinct by writing the supplier's name into its company-name cell; without the corpus,
 workbooks of oretrace's own writer. It prints uploads per second, p50/p95 upload response
@@ -46,7 +47,9 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus" / "cmrt"
 BIN = Path(sys.executable).parent
-OUT = REPO / "test-results" / "portal-load"
+#: Server and worker logs of the last run (outside the repository).
+OUT = Path(tempfile.gettempdir()) / "oretrace-portal-load"
+_LINK = re.compile(r"/portal/access/([A-Za-z0-9_-]{43})/")
 _CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
@@ -123,6 +126,7 @@ class Started:
     processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
 
     def start(self, args: list[str], log: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
+        log.parent.mkdir(parents=True, exist_ok=True)
         handle = log.open("wb")
         process = subprocess.Popen(args, stdout=handle, stderr=subprocess.STDOUT, env=env)
         self.processes.append(process)
@@ -255,28 +259,40 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def make_campaign(year: int, names: list[str]) -> tuple[Any, list[str]]:
-    """A sent campaign asking ``names`` (new suppliers), and one portal link each."""
+    """A campaign asking ``names`` (new suppliers, each with a contact), created and sent
+    through the campaign services; each supplier's portal link read back from its invitation
+    in the outbox, as the supplier would read it in the e-mail."""
     import datetime as dt
 
-    from django.utils import timezone
-
-    from oretrace.registry.models import Campaign, ReportingPeriod, Supplier, SupplierRequest
-    from oretrace.registry.services import portal_tokens
+    from oretrace.registry.models import Contact, OutboxMessage, Supplier
+    from oretrace.registry.services import campaigns
+    from oretrace.registry.services.scope import StaffScope
     from oretrace.registry.services.suppliers import normalise_company
 
-    campaign = Campaign.objects.create(
-        name=f"portal load {year} {uuid.uuid4().hex[:6]}",
-        period=ReportingPeriod.for_year(year),
-        due_on=dt.date(year + 1, 3, 31),
-        created_by="bench:portal_load",
-        status=Campaign.Status.SENT,
-        sent_at=timezone.now(),
-    )
-    tokens = []
-    for name in names:
+    ids = []
+    for number, name in enumerate(names):
         supplier = Supplier.objects.create(name=name, normalised_name=normalise_company(name))
-        request = SupplierRequest.objects.create(campaign=campaign, supplier=supplier)
-        tokens.append(portal_tokens.issue_access(request, "bench:portal_load"))
+        Contact.objects.create(
+            supplier=supplier, name="Load Test", email=f"s{year}-{number}@load.test", role="CMRT"
+        )
+        ids.append(supplier.pk)
+    campaign = campaigns.create_campaign(
+        f"portal load {year} {uuid.uuid4().hex[:6]}",
+        period=year,
+        due_on=dt.date(year + 1, 3, 31),
+        actor="bench:portal_load",
+        scope=StaffScope.everything("bench"),
+        supplier_ids=ids,
+    )
+    campaigns.send_campaign(campaign, "bench:portal_load")
+    bodies = (
+        OutboxMessage.objects.filter(campaign=campaign, purpose="invitation")
+        .order_by("request_id")
+        .values_list("body_text", flat=True)
+    )
+    tokens = [found.group(1) for body in bodies if (found := _LINK.search(body))]
+    if len(tokens) != len(names):
+        raise SystemExit(f"{len(tokens)} portal links in {len(names)} invitations")
     return campaign, tokens
 
 

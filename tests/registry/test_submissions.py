@@ -317,3 +317,51 @@ def test_answer_states_take_a_fixed_number_of_queries(tmp_path: Path) -> None:
     assert len(small.captured_queries) == len(large.captured_queries) == 4
     assert states[many[0].pk].valid and states[many[5].pk].with_findings
     assert sum(s.responded for s in states.values()) == 2
+
+
+def test_retention_removes_a_portal_submission_with_its_expired_declaration(
+    tmp_path: Path, django_capture_on_commit_callbacks: Any
+) -> None:
+    from oretrace.registry.services.retention import apply_retention
+
+    old = Campaign.objects.create(
+        name="2019 inquiry",
+        period=ReportingPeriod.for_year(2019),
+        due_on=dt.date(2020, 3, 31),
+        created_by="test",
+        status=Campaign.Status.SENT,
+        sent_at=timezone.now(),
+    )
+    request = _request(old, "Acme Metals")
+    _submit(request, _workbook(tmp_path, "Acme Metals", effective=dt.date(2019, 4, 1)))
+    kept = _request(_campaign(), "Beta Tin")
+    _submit(kept, _workbook(tmp_path, "Beta Tin"))
+    with django_capture_on_commit_callbacks(execute=True):
+        plan = apply_retention("cli:test", dt.date(2026, 6, 1))
+    assert [i.kind for i in plan.expired] == ["declaration", "original"]
+    assert list(PortalSubmission.objects.values_list("request_id", flat=True)) == [kept.pk]
+    assert submissions.for_request(request) == []
+    assert len(submissions.for_request(kept)) == 1
+
+
+def test_many_requests_are_selected_by_campaign_with_the_same_answers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second = _campaign(), _campaign("2025 second")
+    asked = [_request(first, f"Supplier {i}") for i in range(4)]
+    elsewhere = SupplierRequest.objects.create(campaign=second, supplier=asked[1].supplier)
+    _submit(asked[1], _workbook(tmp_path, "Supplier 1"))
+    _submit(asked[2], _workbook(tmp_path, "Supplier 2", mistakes=True))
+    wanted = [*asked, elsewhere]
+    by_id = submissions.answer_states(wanted)
+    monkeypatch.setattr(submissions, "_BY_ID_LIMIT", 1)
+    with CaptureQueriesContext(connection) as queries:
+        by_campaign = submissions.answer_states(wanted)
+    assert by_campaign == by_id and len(queries.captured_queries) == 3
+    assert [by_id[r.pk].answer for r in wanted] == [
+        "waiting",
+        "valid",
+        "with_findings",
+        "waiting",
+        "valid",  # the same supplier's current declaration answers its other request too
+    ]
