@@ -47,7 +47,8 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus" / "cmrt"
 BIN = Path(sys.executable).parent
-OUT = REPO / "test-results" / "portal-load"
+#: Server and worker logs of the last run (outside the repository).
+OUT = Path(tempfile.gettempdir()) / "oretrace-portal-load"
 _LINK = re.compile(r"/portal/access/([A-Za-z0-9_-]{43})/")
 _CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
@@ -125,6 +126,7 @@ class Started:
     processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
 
     def start(self, args: list[str], log: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
+        log.parent.mkdir(parents=True, exist_ok=True)
         handle = log.open("wb")
         process = subprocess.Popen(args, stdout=handle, stderr=subprocess.STDOUT, env=env)
         self.processes.append(process)

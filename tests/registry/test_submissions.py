@@ -342,3 +342,26 @@ def test_retention_removes_a_portal_submission_with_its_expired_declaration(
     assert list(PortalSubmission.objects.values_list("request_id", flat=True)) == [kept.pk]
     assert submissions.for_request(request) == []
     assert len(submissions.for_request(kept)) == 1
+
+
+def test_many_requests_are_selected_by_campaign_with_the_same_answers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second = _campaign(), _campaign("2025 second")
+    asked = [_request(first, f"Supplier {i}") for i in range(4)]
+    elsewhere = SupplierRequest.objects.create(campaign=second, supplier=asked[1].supplier)
+    _submit(asked[1], _workbook(tmp_path, "Supplier 1"))
+    _submit(asked[2], _workbook(tmp_path, "Supplier 2", mistakes=True))
+    wanted = [*asked, elsewhere]
+    by_id = submissions.answer_states(wanted)
+    monkeypatch.setattr(submissions, "_BY_ID_LIMIT", 1)
+    with CaptureQueriesContext(connection) as queries:
+        by_campaign = submissions.answer_states(wanted)
+    assert by_campaign == by_id and len(queries.captured_queries) == 3
+    assert [by_id[r.pk].answer for r in wanted] == [
+        "waiting",
+        "valid",
+        "with_findings",
+        "waiting",
+        "valid",  # the same supplier's current declaration answers its other request too
+    ]

@@ -67,6 +67,10 @@ def test_the_whole_campaign_loop(
     settings.ORETRACE_UPLOAD_DIR = tmp_path / "uploads"
     settings.ORETRACE_JOB_HEARTBEAT_SECONDS = 3600
     answering, silent = live_world.supplier["a"], live_world.supplier["b"]
+    # asked in English (a supplier in Japan is asked, and sees the portal, in Japanese)
+    answering.country = silent.country = "GERMANY"
+    answering.save(update_fields=["country"])
+    silent.save(update_fields=["country"])
     Contact.objects.create(supplier=answering, name="Hanako Sato", email=ANSWERING, role="CMRT")
     Contact.objects.create(supplier=silent, name="Li Wei", email=SILENT, role="CMRT")
     due = timezone.localdate() + dt.timedelta(days=30)
