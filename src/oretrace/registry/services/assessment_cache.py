@@ -1,0 +1,119 @@
+"""Remember a period's assessment for as long as the registry's data has not changed.
+
+The period assessment (report snapshot → ``period_figures``, the supplier risks, the product
+roll-up, year-over-year changes) is the expensive part of the dashboard, the supplier and
+product pages and ``oretrace status``. :func:`remembered` computes it once per data version
+and stores the result in ``AssessmentCache``, keyed by what was computed (kind, period,
+date, the exact set of suppliers in scope); the next request at the same version reads it
+back. Any write to the data bumps the version in the database itself (triggers, see
+:mod:`oretrace.registry.data_version`), so a remembered result is never served after the
+data it came from changed — the numbers stay those of the one function that computes them.
+
+Correctness under concurrent writes: the version is read *before* the data, so a result
+stored at version V holds data at least as new as V; a writer that commits meanwhile has
+already moved the version past V, and readers then compute afresh. Storing is best effort:
+a reader that cannot get the write lock at once (SQLite) simply does not store.
+
+Values are pickled: they are written only by oretrace into its own database (anyone who can
+write that database can change every figure anyway), and a value that no longer unpickles
+(oretrace upgraded) is recomputed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import pickle
+import time
+from collections.abc import Callable, Collection, Hashable
+from typing import TypeVar
+
+from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
+
+from oretrace.registry.models import AssessmentCache, DataVersion
+
+T = TypeVar("T")
+log = logging.getLogger(__name__)
+
+#: Bump when a remembered value's shape changes, so old rows are recomputed, not misread.
+FORMAT = 1
+
+#: How long (ms) a reader waits for SQLite's write lock to store a result, before giving up.
+STORE_WAIT_MS = 200
+
+
+def data_version() -> int:
+    """The registry's data version: it increases with every write to a counted table."""
+    version = DataVersion.objects.filter(pk=1).values_list("version", flat=True).first()
+    return int(version or 0)
+
+
+def scope_key(supplier_ids: Collection[int] | None) -> str:
+    """A short fingerprint of a set of suppliers (None: the whole group)."""
+    if supplier_ids is None:
+        return "all"
+    text = ",".join(str(pk) for pk in sorted(set(supplier_ids)))
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def remembered(kind: str, params: tuple[Hashable, ...], compute: Callable[[], T]) -> T:
+    """``compute()``, or its result stored at the current data version for the same
+    ``kind`` and ``params`` (which must name everything the result depends on besides the
+    data: period, date, scope). Today's date is always part of the key."""
+    version = data_version()
+    key = hashlib.sha256(
+        repr((FORMAT, kind, dt.date.today().isoformat(), params)).encode()
+    ).hexdigest()
+    stored = (
+        AssessmentCache.objects.filter(key=key, version=version)
+        .values_list("value", flat=True)
+        .first()
+    )
+    if stored is not None:
+        try:
+            return pickle.loads(bytes(stored))  # type: ignore[no-any-return]  # noqa: S301 - our own rows
+        except Exception:  # an older oretrace's value: compute again
+            log.info("assessment cache: unreadable %s value, recomputing", kind)
+    start = time.perf_counter()
+    value = compute()
+    _store(key, kind, version, pickle.dumps(value, pickle.HIGHEST_PROTOCOL), start)
+    return value
+
+
+def _store(key: str, kind: str, version: int, value: bytes, start: float) -> None:
+    seconds = time.perf_counter() - start
+    sqlite = connection.vendor == "sqlite"
+    try:
+        if sqlite:
+            _busy_timeout(STORE_WAIT_MS)
+        with transaction.atomic():
+            AssessmentCache.objects.update_or_create(
+                key=key,
+                defaults={"kind": kind, "version": version, "value": value, "seconds": seconds},
+            )
+            # keys carry the date: yesterday's rows are never read again
+            stale = timezone.now() - dt.timedelta(days=2)
+            AssessmentCache.objects.filter(computed_at__lt=stale).delete()
+    except DatabaseError as busy:  # locked by a writer, or lost a race: the next reader stores
+        log.info("assessment cache: %s not stored (%s)", kind, busy)
+    finally:
+        if sqlite:
+            _busy_timeout(None)
+
+
+def _busy_timeout(ms: int | None) -> None:
+    """Set SQLite's lock wait for this connection (None: back to the configured timeout)."""
+    if ms is None:
+        from django.conf import settings
+
+        ms = int(float(settings.DATABASES["default"].get("OPTIONS", {}).get("timeout", 5)) * 1000)
+    with connection.cursor() as cursor:
+        cursor.execute(f"PRAGMA busy_timeout = {int(ms)}")
+
+
+def forget() -> int:
+    """Delete every remembered result (they are recomputed on demand); the number deleted."""
+    deleted, _ = AssessmentCache.objects.all().delete()
+    return deleted
