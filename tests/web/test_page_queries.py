@@ -120,14 +120,11 @@ def test_supplier_list_and_download(admin: Client, world: World) -> None:
 
 
 def test_declaration_list(admin: Client, world: World) -> None:
-    _same_for_3_and_30(
-        admin,
-        reverse("declarations"),
-        {"period": YEAR},
-        lambda n: [
-            _declaration(supplier_in(world.company["b"], f"D {next(_serial)}")) for _ in range(n)
-        ],
-    )
+    def add(count: int) -> None:
+        for _ in range(count):
+            _declaration(supplier_in(world.company["b"], f"D {next(_serial)}"))
+
+    _same_for_3_and_30(admin, reverse("declarations"), {"period": YEAR}, add)
 
 
 def test_audit_log(admin: Client, world: World) -> None:
