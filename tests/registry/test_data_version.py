@@ -68,3 +68,22 @@ def test_a_remembered_value_is_computed_again_after_a_write() -> None:
     assert len(calls) == 2
     assert remembered("test", (scope_key({1, 2}),), compute) == 1  # another scope: its own
     assert len(calls) == 3
+
+
+def test_a_rolled_back_write_leaves_no_stale_copy_behind() -> None:
+    """A rollback brings the version number back; the next write reaches the same number
+    with other data. The copy a process kept must not be taken for the new data's."""
+
+    def names() -> list[str]:
+        return sorted(Supplier.objects.values_list("name", flat=True))
+
+    start = data_version()
+    with transaction.atomic():
+        Supplier.objects.create(name="Rolled Back", normalised_name="rolled back")
+        during = data_version()
+        assert remembered("names", (), names) == ["Rolled Back"]
+        transaction.set_rollback(True)
+    assert data_version() == start
+    Supplier.objects.create(name="Kept", normalised_name="kept")
+    assert data_version() == during
+    assert remembered("names", (), names) == ["Kept"]

@@ -54,6 +54,12 @@ class Migration(migrations.Migration):
                 ("kind", models.CharField(max_length=40)),
                 ("version", models.BigIntegerField()),
                 ("value", models.BinaryField()),
+                (
+                    "token",
+                    models.CharField(
+                        help_text="random per stored value (process copies)", max_length=32
+                    ),
+                ),
                 ("computed_at", models.DateTimeField(auto_now=True)),
                 (
                     "seconds",

@@ -28,6 +28,7 @@ class AssessmentCache(models.Model):
     kind = models.CharField(max_length=40)
     version = models.BigIntegerField()
     value = models.BinaryField()
+    token = models.CharField(max_length=32, help_text="random per stored value (process copies)")
     computed_at = models.DateTimeField(auto_now=True)
     seconds = models.FloatField(default=0, help_text="how long the computation took")
 

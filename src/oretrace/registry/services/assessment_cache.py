@@ -14,6 +14,11 @@ stored at version V holds data at least as new as V; a writer that commits meanw
 already moved the version past V, and readers then compute afresh. Storing is best effort:
 a reader that cannot get the write lock at once (SQLite) simply does not store.
 
+Each process also keeps the last few results it used, unpickled (reading back a group's
+assessment takes a few hundred milliseconds); such a copy is used only while the database
+row it came from is still there, identified by a random token stored with it — a rolled
+back transaction or a restored backup can bring a version number back, never a token.
+
 Values are pickled: they are written only by oretrace into its own database (anyone who can
 write that database can change every figure anyway), and a value that no longer unpickles
 (oretrace upgraded) is recomputed.
@@ -25,9 +30,12 @@ import datetime as dt
 import hashlib
 import logging
 import pickle
+import secrets
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Collection, Hashable
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
@@ -61,29 +69,59 @@ def scope_key(supplier_ids: Collection[int] | None) -> str:
 def remembered(kind: str, params: tuple[Hashable, ...], compute: Callable[[], T]) -> T:
     """``compute()``, or its result stored at the current data version for the same
     ``kind`` and ``params`` (which must name everything the result depends on besides the
-    data: period, date, scope). Today's date is always part of the key."""
+    data: period, date, scope). Today's date is always part of the key.
+
+    The result is shared: callers treat it as read-only. Besides the database row, each
+    process keeps the newest results it read or computed (:data:`IN_PROCESS`), used only
+    while the database row they came from is still the stored one (same random token).
+    """
     version = data_version()
     key = hashlib.sha256(
         repr((FORMAT, kind, dt.date.today().isoformat(), params)).encode()
     ).hexdigest()
-    stored = (
-        AssessmentCache.objects.filter(key=key, version=version)
-        .values_list("value", flat=True)
-        .first()
-    )
-    if stored is not None:
-        try:
-            return pickle.loads(bytes(stored))  # type: ignore[no-any-return]  # noqa: S301 - our own rows
-        except Exception:  # an older oretrace's value: compute again
-            log.info("assessment cache: unreadable %s value, recomputing", kind)
+    found = AssessmentCache.objects.filter(key=key, version=version).values_list("token").first()
+    if found is not None:
+        token = found[0]
+        with _process_lock:
+            kept = _process.get(key)
+            if kept is not None and kept[0] == token:
+                _process.move_to_end(key)
+                return cast(T, kept[1])
+        stored = AssessmentCache.objects.filter(key=key, token=token).values_list("value").first()
+        if stored is not None:
+            try:
+                value = pickle.loads(bytes(stored[0]))  # noqa: S301 - our own rows
+            except Exception:  # an older oretrace's value: compute again
+                log.info("assessment cache: unreadable %s value, recomputing", kind)
+            else:
+                _keep(key, token, value)
+                return value  # type: ignore[no-any-return]
     start = time.perf_counter()
     value = compute()
-    _store(key, kind, version, pickle.dumps(value, pickle.HIGHEST_PROTOCOL), start)
+    stored_as = _store(key, kind, version, pickle.dumps(value, pickle.HIGHEST_PROTOCOL), start)
+    if stored_as is not None:
+        _keep(key, stored_as, value)
     return value
 
 
-def _store(key: str, kind: str, version: int, value: bytes, start: float) -> None:
+#: How many results each process keeps unpickled (a group's assessment is ~20 MB).
+IN_PROCESS = 8
+_process: OrderedDict[str, tuple[str, object]] = OrderedDict()
+_process_lock = threading.Lock()
+
+
+def _keep(key: str, token: str, value: object) -> None:
+    with _process_lock:
+        _process[key] = (token, value)
+        _process.move_to_end(key)
+        while len(_process) > IN_PROCESS:
+            _process.popitem(last=False)
+
+
+def _store(key: str, kind: str, version: int, value: bytes, start: float) -> str | None:
+    """Store a computed value; its random token, or None when it could not be stored."""
     seconds = time.perf_counter() - start
+    token = secrets.token_hex(16)
     sqlite = connection.vendor == "sqlite"
     try:
         if sqlite:
@@ -91,16 +129,24 @@ def _store(key: str, kind: str, version: int, value: bytes, start: float) -> Non
         with transaction.atomic():
             AssessmentCache.objects.update_or_create(
                 key=key,
-                defaults={"kind": kind, "version": version, "value": value, "seconds": seconds},
+                defaults={
+                    "kind": kind,
+                    "version": version,
+                    "value": value,
+                    "seconds": seconds,
+                    "token": token,
+                },
             )
             # keys carry the date: yesterday's rows are never read again
             stale = timezone.now() - dt.timedelta(days=2)
             AssessmentCache.objects.filter(computed_at__lt=stale).delete()
     except DatabaseError as busy:  # locked by a writer, or lost a race: the next reader stores
         log.info("assessment cache: %s not stored (%s)", kind, busy)
+        return None
     finally:
         if sqlite:
             _busy_timeout(None)
+    return token
 
 
 def _busy_timeout(ms: int | None) -> None:
@@ -116,4 +162,6 @@ def _busy_timeout(ms: int | None) -> None:
 def forget() -> int:
     """Delete every remembered result (they are recomputed on demand); the number deleted."""
     deleted, _ = AssessmentCache.objects.all().delete()
+    with _process_lock:
+        _process.clear()
     return deleted
