@@ -38,6 +38,7 @@ from collections.abc import Callable, Collection, Hashable
 from typing import TypeVar, cast
 
 from django.db import DatabaseError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from oretrace.registry.models import AssessmentCache, DataVersion
@@ -127,19 +128,13 @@ def _store(key: str, kind: str, version: int, value: bytes, start: float) -> str
         if sqlite:
             _busy_timeout(STORE_WAIT_MS)
         with transaction.atomic():
-            AssessmentCache.objects.update_or_create(
-                key=key,
-                defaults={
-                    "kind": kind,
-                    "version": version,
-                    "value": value,
-                    "seconds": seconds,
-                    "token": token,
-                },
-            )
-            # keys carry the date: yesterday's rows are never read again
+            # delete, then insert: the same queries whether the key was stored before or
+            # not; keys carry the date, so rows older than two days are never read again
             stale = timezone.now() - dt.timedelta(days=2)
-            AssessmentCache.objects.filter(computed_at__lt=stale).delete()
+            AssessmentCache.objects.filter(Q(key=key) | Q(computed_at__lt=stale)).delete()
+            AssessmentCache.objects.create(
+                key=key, kind=kind, version=version, value=value, seconds=seconds, token=token
+            )
     except DatabaseError as busy:  # locked by a writer, or lost a race: the next reader stores
         log.info("assessment cache: %s not stored (%s)", kind, busy)
         return None
