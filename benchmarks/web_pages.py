@@ -42,12 +42,13 @@ WHOLE_GROUP_ONLY = {"audit log", "review queue", "review row", "reports"}
 
 
 def _task_pages(
-    year: int, rows: Any, smelters: Any, products: Any, jobs: Any, count: Any
+    year: int, rows: Any, smelters: Any, products: Any, jobs: Any, count: Any, supplier: Any
 ) -> list[tuple[str, str]]:
     """Upload, job, review, smelters, products and reports pages, on objects of this registry."""
     row = rows.objects.filter(declaration__period__year=year, decision="review").first()
     smelter = smelters.objects.annotate(n=count("reported_rows")).order_by("-n").first()
-    product = products.objects.order_by("number").first()
+    product = products.objects.filter(bom__part__sources__supplier=supplier).first()
+    product = product or products.objects.order_by("number").first()
     job = jobs.objects.filter(kind="ingest").order_by("-pk").first()
     return [
         ("review queue", f"/review/?period={year}"),
@@ -150,7 +151,7 @@ def main() -> int:
         ("supplier", f"/suppliers/{supplier.pk}/?period={year}" if supplier else ""),
         ("declaration", f"/declarations/{declaration.pk}/" if declaration else ""),
         ("audit log", "/audit/"),
-        *_task_pages(year, DeclarationSmelter, ReferenceSmelter, Product, Job, Count),
+        *_task_pages(year, DeclarationSmelter, ReferenceSmelter, Product, Job, Count, supplier),
     ]
     fresh = []
     for _ in range(3):
