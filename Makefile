@@ -4,7 +4,24 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test test-postgres lint bench bench-scale bench-web bench-web-reference bench-real clean
+.PHONY: demo test test-postgres lint bench bench-scale bench-web bench-web-reference bench-real bench-portal clean messages \
+	makemessages
+
+# Translations: the .po files are the source (committed); the .mo files are build outputs
+# (ignored by git), compiled here with GNU gettext's msgfmt (scripts/ensure-gettext.sh).
+LOCALE_PO := $(wildcard src/oretrace/locale/*/LC_MESSAGES/django.po)
+LOCALE_MO := $(LOCALE_PO:.po=.mo)
+
+messages: $(LOCALE_MO)
+
+%.mo: %.po
+	msgfmt --check --output-file=$@ $<
+
+# After marking new strings: add them to the catalogues, then translate the empty entries
+# (tests/web/test_portal_i18n.py fails while one is empty or fuzzy).
+makemessages: $(STAMP)
+	cd src/oretrace && env -u DJANGO_SETTINGS_MODULE ../../$(BIN)/python -m django makemessages \
+		--no-location --no-obsolete -l ja -l zh_Hans
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,13 +29,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-demo: $(STAMP)
+demo: $(STAMP) messages
 	$(BIN)/python -m oretrace.demo
 
-test: $(STAMP)
+test: $(STAMP) messages
 	$(BIN)/python -m pytest -q
 
-test-postgres: $(STAMP)
+test-postgres: $(STAMP) messages
 	scripts/with-postgres.sh $(BIN)/python -m pytest -q
 
 lint: $(STAMP)
@@ -39,8 +56,11 @@ bench-web: $(STAMP)  # on the demo's registry: run `make demo` first
 bench-web-reference: $(STAMP)  # builds .bench/reference once (~25 min on 2 cores), then reuses it
 	$(BIN)/python benchmarks/web_pages.py --reference-scale .bench/reference
 
+bench-portal: $(STAMP)  # PostgreSQL: a throwaway server (set ORETRACE_PG_PORT) or --database-url
+	$(BIN)/python benchmarks/portal_load.py
+
 bench-real: $(STAMP)
 	$(BIN)/python benchmarks/ingest_real.py -n 1000
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache $(LOCALE_MO)

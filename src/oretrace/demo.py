@@ -16,8 +16,8 @@ from pathlib import Path
 
 from msoffcrypto.format.ooxml import OOXMLFile
 
-from oretrace.cmrt.answers import PERCENT_6X, SCOPES
-from oretrace.cmrt.layouts import METALS_3TG
+from oretrace.cmrt.answers import EMRT_SURVEY, PERCENT_6X, PERCENT_EMRT2, SCOPES
+from oretrace.cmrt.layouts import EMRT2_MINERALS, METALS_3TG
 from oretrace.cmrt.revisions import Family
 from oretrace.cmrt.writer import CellInput, Draft, draft_bytes
 from oretrace.synthetic import FACILITY_LIST
@@ -29,6 +29,20 @@ SMELTERS = {
     "Tantalum": [("Global Advanced Metals Aizu", "CID002558", "JAPAN")],
     "Gold": [("Advanced Chemical Company", "CID000015", "UNITED STATES OF AMERICA")],
     "Tungsten": [("Xiamen Tungsten Co., Ltd.", "CID002082", "CHINA")],
+}
+
+
+#: Smelters of the EMRT 2.1 look-up, per extended mineral (none listed for graphite yet).
+EXTENDED_SMELTERS = {
+    "Cobalt": [
+        ("Chemaf Etoile", "CID003264", "CONGO, DEMOCRATIC REPUBLIC OF THE"),
+        ("Anhui Hanrui New Material Co., Ltd.", "CID003927", "CHINA"),
+    ],
+    "Copper": [("Minera Antucoya", "CID004094", "CHILE")],
+    "Graphite": [],
+    "Lithium": [("Abazhou Gaoyuan Lithium Electric Material Co., Ltd.", "CID003709", "CHINA")],
+    "Mica": [("Arctic Minerals, LLC", "CID003592", "UNITED STATES OF AMERICA")],
+    "Nickel": [("Coral Bay Nickel Corporation (CBNC)", "CID004575", "PHILIPPINES")],
 }
 
 
@@ -77,6 +91,51 @@ def cmrt_draft(name: str, revision: str = "6.5", metals: tuple[str, ...] = METAL
     draft.company_answers = dict.fromkeys("ABCDEFG", "Yes")
     draft.company_answers["E"] = "Yes, in conformance with IPC1755 (e.g., CMRT)"
     draft.company_answers["H"] = "Yes, with the SEC"
+    draft.company_comments["B"] = f"https://{name.split()[0].lower()}.example/policy"
+    return draft
+
+
+def emrt_draft(
+    name: str, revision: str = "2.1", minerals: tuple[str, ...] = ("Cobalt", "Mica")
+) -> Draft:
+    """A complete, correct EMRT 2.x declaration for ``minerals`` (chosen on the Declaration),
+    smelters from ``EXTENDED_SMELTERS`` and one Mine List row per smelter."""
+    draft = Draft(Family.EMRT, revision, company=_company(name, dt.date(2025, 4, 30)))
+    # The selectors take the minerals in the template's order, "(Delete …)" for the others.
+    draft.minerals = [m if m in minerals else f"(Delete {m})" for m in EMRT2_MINERALS]
+    for mineral in minerals:
+        for key, answer in (
+            ("Q1", "Yes"),
+            ("Q2", "Yes"),
+            ("Q3", "No"),
+            ("Q4", "No"),
+            ("Q5", PERCENT_EMRT2[0]),
+            ("Q6", "Yes"),
+            ("Q7", "Yes"),
+        ):
+            draft.answers[(key, mineral)] = answer
+        draft.company_answers[f"C:{mineral}"] = "Yes"
+        for smelter, cid, country in EXTENDED_SMELTERS[mineral]:
+            draft.smelters.append(
+                {
+                    "metal": mineral,
+                    "lookup": smelter,
+                    "name": smelter,
+                    "country": country,
+                    "smelter_id": cid,
+                    "id_source": "RMI",
+                }
+            )
+            draft.mines.append(
+                {
+                    "metal": mineral,
+                    "smelter_name": smelter,
+                    "mine_name": f"{smelter.split()[0]} mine",
+                    "country": country,
+                }
+            )
+    draft.company_answers |= dict.fromkeys("ABDFG", "Yes")
+    draft.company_answers["E"] = EMRT_SURVEY[0]
     draft.company_comments["B"] = f"https://{name.split()[0].lower()}.example/policy"
     return draft
 
@@ -243,6 +302,7 @@ def main(argv: list[str] | None = None) -> int:
         ("import", "parts", str(group / "parts.csv")),
         ("import", "products", str(group / "products.csv")),
         ("import", "bom", str(group / "bom.csv")),
+        ("import", "contacts", str(group / "contacts.csv")),
         ("ingest", str(group / "declarations"), "--period", str(PERIOD)),
         ("status", "--period", str(PERIOD)),
         ("profile", "load", str(profile)),

@@ -12,6 +12,12 @@ Environment:
 - ``ORETRACE_HTTPS``: "1" when people reach the web app over HTTPS (directly or through a
   proxy that sets ``X-Forwarded-Proto``): secure cookies, HTTPS redirect and HSTS. Without it
   the app runs on plain HTTP (a laptop, a closed network) and ``check --deploy`` says so.
+- ``ORETRACE_SMTP_URL``: where e-mail goes: ``smtp://host:port`` (plain),
+  ``smtp+starttls://user:password@host:587`` (STARTTLS), ``smtps://user:password@host:465``
+  (TLS from the start); user and password are percent-decoded. Unset: messages wait in the
+  outbox as queued and nothing is sent (docs/campaigns.md, ADR 0015).
+- ``ORETRACE_BASE_URL``: the address of the web app as people reach it, used in e-mailed links.
+- ``ORETRACE_MAIL_FROM``: the sender of the e-mails (default ``oretrace@localhost``).
 """
 
 from __future__ import annotations
@@ -86,6 +92,48 @@ def _sqlite(name: str) -> dict[str, Any]:
     }
 
 
+_SMTP_SCHEMES = {"smtp": (False, False), "smtp+starttls": (True, False), "smtps": (False, True)}
+
+
+def email_from_url(url: str | None, variable: str = "ORETRACE_SMTP_URL") -> dict[str, Any]:
+    """Django's EMAIL_* settings from an SMTP URL; an empty dict when ``url`` is empty.
+
+    ``smtp://host:port`` (no encryption), ``smtp+starttls://user:password@host:587``,
+    ``smtps://user:password@host:465``. A URL that cannot be used raises
+    ImproperlyConfigured naming ``variable`` (the password is never repeated).
+    """
+    from django.core.exceptions import ImproperlyConfigured
+
+    if not url:
+        return {}
+    parsed = urlparse(url)
+
+    def refuse(why: str) -> ImproperlyConfigured:
+        shown = parsed._replace(netloc=parsed.hostname or "").geturl() if parsed.password else url
+        return ImproperlyConfigured(f"{variable}={shown!r}: {why}")
+
+    if parsed.scheme not in _SMTP_SCHEMES:
+        raise refuse("the scheme must be smtp://, smtp+starttls:// or smtps://")
+    try:
+        port = parsed.port
+    except ValueError as exc:
+        raise refuse("the port is not a number from 1 to 65535") from exc
+    if not parsed.hostname:
+        raise refuse("no host name (smtp://host:port)")
+    if parsed.path not in ("", "/") or parsed.query or parsed.fragment:
+        raise refuse("an SMTP URL has no path or query (smtp://user:password@host:port)")
+    starttls, ssl = _SMTP_SCHEMES[parsed.scheme]
+    return {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": parsed.hostname,
+        "EMAIL_PORT": port or (465 if ssl else 587 if starttls else 25),
+        "EMAIL_HOST_USER": unquote(parsed.username or ""),
+        "EMAIL_HOST_PASSWORD": unquote(parsed.password or ""),
+        "EMAIL_USE_TLS": starttls,
+        "EMAIL_USE_SSL": ssl,
+    }
+
+
 SECRET_KEY = _secret_key()
 DEBUG = os.environ.get("ORETRACE_DEBUG") == "1"
 ALLOWED_HOSTS = [
@@ -109,7 +157,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "oretrace.web.portal_session.PortalMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "oretrace.web.middleware.StaffScopeMiddleware",
@@ -192,10 +242,17 @@ if not HTTPS:
 if not SECURE_HSTS_PRELOAD:
     SILENCED_SYSTEM_CHECKS.append("security.W021")  # ORETRACE_HSTS_PRELOAD=1 to preload
 
-LANGUAGE_CODE = "en-us"
+LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+#: The portal speaks the supplier's language: it follows the browser (Accept-Language) and
+#: can be switched; ``.po`` files live in src/oretrace/locale, ``make`` compiles them.
+LANGUAGES = [("en", "English"), ("ja", "日本語"), ("zh-hans", "简体中文")]
+LOCALE_PATHS = [str(Path(__file__).resolve().parent / "locale")]
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SECURE = HTTPS
 
 #: Background work: Django's Tasks API (django-tasks backport), database backend. Our own
 #: ``registry.Job`` rows carry progress, owner, scope and stale-job recovery (ADR 0009).
@@ -214,6 +271,11 @@ ORETRACE_UPLOAD_MAX_FILE_BYTES = int(
 )
 ORETRACE_UPLOAD_MAX_BATCH_FILES = int(os.environ.get("ORETRACE_UPLOAD_MAX_BATCH_FILES", 500))
 DATA_UPLOAD_MAX_NUMBER_FILES = ORETRACE_UPLOAD_MAX_BATCH_FILES
+#: Official blank RMI templates offered on the portal (``RMI_CMRT_6.5.xlsx`` and the like);
+#: without one for a campaign's family the portal offers oretrace's own layout.
+ORETRACE_TEMPLATE_DIR = Path(
+    os.environ.get("ORETRACE_TEMPLATE_DIR", DATA_DIR / "templates")
+).resolve()
 
 #: Limits for files read by ingest (bytes / rows); see oretrace.cmrt.limits.
 ORETRACE_MAX_FILE_BYTES = int(os.environ.get("ORETRACE_MAX_FILE_BYTES", 50 * 1024 * 1024))
@@ -229,3 +291,39 @@ ORETRACE_RETENTION: dict[str, int | None] = {
     "reports": ORETRACE_RETENTION_YEARS,
     "audit_entries": None,
 }
+
+#: E-mail (ADR 0015). Messages go through the outbox table; the worker sends them over SMTP
+#: when ORETRACE_SMTP_URL is set, and leaves them queued (nothing lost) when it is not.
+ORETRACE_SMTP_URL = os.environ.get("ORETRACE_SMTP_URL", "")
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_TIMEOUT = int(os.environ.get("ORETRACE_SMTP_TIMEOUT", 30))
+globals().update(email_from_url(ORETRACE_SMTP_URL))
+DEFAULT_FROM_EMAIL = os.environ.get("ORETRACE_MAIL_FROM", "oretrace@localhost")
+ORETRACE_MAIL_FROM = DEFAULT_FROM_EMAIL
+ORETRACE_BASE_URL = os.environ.get("ORETRACE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+#: Outbox: attempts before a message fails for good, first retry delay (doubling each time,
+#: capped), and how long a message may stay "sending" before it is taken as abandoned.
+ORETRACE_MAIL_MAX_ATTEMPTS = int(os.environ.get("ORETRACE_MAIL_MAX_ATTEMPTS", 8))
+ORETRACE_MAIL_RETRY_SECONDS = int(os.environ.get("ORETRACE_MAIL_RETRY_SECONDS", 60))
+ORETRACE_MAIL_RETRY_MAX_SECONDS = int(os.environ.get("ORETRACE_MAIL_RETRY_MAX_SECONDS", 3600))
+ORETRACE_MAIL_STUCK_SECONDS = int(os.environ.get("ORETRACE_MAIL_STUCK_SECONDS", 900))
+#: How often ``oretrace worker`` drains the outbox and looks for reminders that are due.
+ORETRACE_MAIL_INTERVAL_SECONDS = float(os.environ.get("ORETRACE_MAIL_INTERVAL_SECONDS", 30))
+
+#: Supplier portal (docs/portal.md, ADR 0016). Failed link attempts allowed per address and
+#: in total within the window before the portal answers 429 (counted in the database, so
+#: every server process shares them).
+ORETRACE_PORTAL_FAILURES_PER_IP = int(os.environ.get("ORETRACE_PORTAL_FAILURES_PER_IP", 20))
+ORETRACE_PORTAL_FAILURES_GLOBAL = int(os.environ.get("ORETRACE_PORTAL_FAILURES_GLOBAL", 1000))
+ORETRACE_PORTAL_FAILURE_WINDOW_SECONDS = int(
+    os.environ.get("ORETRACE_PORTAL_FAILURE_WINDOW_SECONDS", 900)
+)
+#: Largest portal upload request (all files together, bytes): refused from its
+#: Content-Length before the body is read. Each file is also held to
+#: ORETRACE_UPLOAD_MAX_FILE_BYTES while it streams in.
+ORETRACE_PORTAL_MAX_REQUEST_BYTES = int(
+    os.environ.get("ORETRACE_PORTAL_MAX_REQUEST_BYTES", 5 * ORETRACE_UPLOAD_MAX_FILE_BYTES)
+)
+#: How long a portal session lasts without use (seconds); the link itself also still has
+#: to be valid on every request.
+ORETRACE_PORTAL_SESSION_SECONDS = int(os.environ.get("ORETRACE_PORTAL_SESSION_SECONDS", 4 * 3600))

@@ -1,9 +1,9 @@
 """A synthetic group for demos and scale tests: master data plus supplier CMRTs with real mistakes.
 
 ``generate(folder, GroupSpec(...))`` writes ``suppliers.csv``, ``parts.csv``,
-``products.csv``, ``bom.csv`` and ``declarations/*.xlsx`` (CMRT 6.x layouts written by
-:mod:`oretrace.cmrt.writer`), deterministically for a seed. Smelters come from the shipped
-RMI reference; mistakes are drawn at the rates in :class:`MistakeRates`.
+``products.csv``, ``bom.csv``, ``contacts.csv`` and ``declarations/*.xlsx`` (CMRT 6.x
+layouts written by :mod:`oretrace.cmrt.writer`), deterministically for a seed. Smelters
+come from the shipped RMI reference; mistakes are drawn at the rates in :class:`MistakeRates`.
 """
 
 from __future__ import annotations
@@ -116,6 +116,7 @@ def generate(folder: Path, spec: GroupSpec) -> GroupFiles:
     companies = [f"Group Company {i + 1:02d}" for i in range(spec.group_companies)]
     suppliers = _supplier_names(rng, spec.suppliers)
     _master_data(folder, rng, spec, companies, suppliers)
+    _contacts(folder, spec, suppliers)
     pool = _smelter_pool()
     _facility_list(folder, rng, pool, spec.period)
     declarations = folder / "declarations"
@@ -179,6 +180,20 @@ def _master_data(
         for part in rng.sample(parts, k=min(len(parts), rng.randint(5, 40))):
             bom.append([f"X{index + 1:05d}", part, rng.randint(1, 8)])
     _csv(folder / "bom.csv", ["product", "part", "quantity"], bom)
+
+
+def _contacts(folder: Path, spec: GroupSpec, suppliers: list[tuple[str, str]]) -> None:
+    """Campaign contacts for about four suppliers in five (the others are written to at the
+    contact their declaration names). Drawn from a generator of its own, so the other
+    files stay the same for a seed."""
+    rng = random.Random(f"contacts:{spec.seed}")
+    rows: list[list[object]] = []
+    for _name, unique_id in suppliers:
+        if rng.random() < 0.2:
+            continue
+        person = rng.choice(("Aiko Tanaka", "Wei Zhang", "Maria Lopez", "Jonas Weber"))
+        rows.append([unique_id, person, f"cmrt@{unique_id.lower()}.example", "compliance"])
+    _csv(folder / "contacts.csv", ["supplier", "name", "email", "role"], rows)
 
 
 def _csv(path: Path, header: list[str], rows: list[list[object]]) -> None:

@@ -203,3 +203,21 @@ def test_losing_conformance_never_improves_the_conclusion(suppliers: list[Suppli
     before = conclude("Tin", suppliers, smelters, AssessmentSettings(), PERIOD)
     after = conclude("Tin", suppliers, worse, AssessmentSettings(), PERIOD)
     assert after.conclusion.concern >= before.conclusion.concern
+
+
+def test_an_emrt_answering_cahras_no_rules_out_the_covered_countries() -> None:
+    """EMRT asks about CAHRAs, not the covered countries; every covered country is a CAHRA."""
+
+    def emrt(supplier_id: str, cahra: Reply) -> SupplierInput:
+        answers = replace(used("Cobalt", cahra=cahra), covered_countries=Reply.NOT_ASKED)
+        smelters = [ref("CID000001", "Cobalt")]
+        found = declaration(answers, smelters=smelters, template="EMRT", revision="2.1")
+        return supplier(supplier_id, found)
+
+    suppliers = [emrt("S1", Reply.NO)]
+    clean = conclude("Cobalt", suppliers, _smelters(suppliers), None, PERIOD)
+    assert clean.conclusion is Conclusion.NOT_FROM_COVERED_COUNTRIES
+    suppliers = [emrt("S1", Y)]
+    found = conclude("Cobalt", suppliers, _smelters(suppliers), None, PERIOD)
+    assert found.conclusion is Conclusion.UNDETERMINABLE
+    assert found.reasons == ("S1: covered countries answered not_asked, CAHRAs answered yes",)

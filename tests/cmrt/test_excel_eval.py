@@ -109,3 +109,15 @@ def test_unknown_functions_and_syntax_are_refused() -> None:
         run("VLOOKUP(1,A1:B2,2,FALSE)")
     with pytest.raises(FormulaError):
         parse("A1 +* 2")
+
+
+def test_match_zero_over_countif_of_cells_lists_values_without_repeats() -> None:
+    """EMRT 2.x's helper cells AA13:AA21: the next chosen mineral not yet listed above."""
+    chosen = {("S", f"Z{12 + i}"): m for i, m in enumerate(["Cobalt", "Mica", "Nickel"])}
+    formula = 'IFNA(INDEX($Z$12:$Z$21,MATCH(0,COUNTIF($AA$12:$AA12,$Z$12:$Z$21),0)),"")'
+    assert run(formula, {**chosen, ("S", "AA12"): "Cobalt"}, at="AA13") == "Mica"
+    listed = {("S", "AA12"): "Cobalt", ("S", "AA13"): "Mica", ("S", "AA14"): "Nickel"}
+    formula = formula.replace("$AA$12:$AA12", "$AA$12:$AA14")
+    assert run(formula, {**chosen, **listed}, at="AA15") in ("", None)
+    with pytest.raises(Unsupported):
+        run("MATCH(0,COUNTIF(A1:A2,B1:B3))")

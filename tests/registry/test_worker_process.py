@@ -54,6 +54,16 @@ class Registry:
             check=True,
         )
 
+    def oretrace_may_fail(self, *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*ORETRACE, *args],
+            env={**self.env, **extra},
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+
     def start_worker(self, *args: str, **extra: str) -> subprocess.Popen[str]:
         return subprocess.Popen(
             [*ORETRACE, "worker", *args],

@@ -31,7 +31,7 @@ def test_users_add_creates_scoped_people(world: World) -> None:
     added = runner.invoke(
         main,
         ["users", "add", "carol", "--role", "officer", "--group-company", "GA",
-         "--group-company", "Group GB", "--password-stdin"],
+         "--group-company", "Group GB", "--email", "carol@group.test", "--password-stdin"],
         input="s3cret pass\n",
     )  # fmt: skip
     assert added.exit_code == 0, added.output
@@ -47,6 +47,8 @@ def test_users_add_creates_scoped_people(world: World) -> None:
     )
     assert changed.exit_code == 0 and "changed carol: auditor" in changed.output
     assert StaffRole.objects.get(user__username="carol").group_companies.count() == 0
+    assert StaffRole.objects.get(user__username="carol").user.email == "carol@group.test"
+    assert entry.data["email"] == "carol@group.test"
 
 
 @pytest.mark.django_db
@@ -56,6 +58,7 @@ def test_users_add_creates_scoped_people(world: World) -> None:
         (["--role", "officer"], "an officer needs at least one --group-company"),
         (["--role", "officer", "--group-company", "NOPE"], "no group company with code 'NOPE'"),
         (["--role", "auditor", "--group-company", "GA"], "--group-company is for officers"),
+        (["--role", "auditor", "--email", "carol at group"], "is not an e-mail address"),
     ],
 )
 def test_users_add_refuses_what_cannot_be_scoped(

@@ -65,6 +65,11 @@ def build_world(folder: Path) -> World:
         world.action[side] = CorrectiveAction.objects.create(
             supplier=world.supplier[side], title="Ask for a CMRT 6.5", owner="x", opened_by="test"
         )
+    add_staff()
+    return world
+
+
+def add_staff() -> None:
+    """One person per role in ``ROLES``, all with ``PASSWORD``."""
     for username, (role, companies) in ROLES.items():
         add_staff_user(username, role, companies, PASSWORD, "test")
-    return world

@@ -20,22 +20,10 @@ from oretrace.registry.models import (
     PartSource,
     Product,
     Supplier,
-    SupplierRelationship,
 )
 from oretrace.registry.services.ingest import ingest
-from oretrace.registry.services.people import add_staff_user
-from oretrace.registry.services.suppliers import normalise_company
+from tests.web.world import PASSWORD, YEAR, add_staff, supplier_in
 from tests.webtasks.files import NICKNAME, supplier_file
-
-PASSWORD = "correct horse battery staple"
-YEAR = 2025
-ROLES = {
-    "admin": ("admin", ()),
-    "officer_a": ("officer", ("GA",)),
-    "officer_b": ("officer", ("GB",)),
-    "reviewer": ("reviewer", ()),
-    "auditor": ("auditor", ()),
-}
 
 
 @dataclass
@@ -67,10 +55,7 @@ def build_group(folder: Path) -> Group:
     names = {"a": "Alpha Metals Corporation", "b": "Beta Smelting Industries"}
     for side, code in (("a", "GA"), ("b", "GB")):
         company = GroupCompany.objects.create(name=f"Group {code}", code=code)
-        supplier = Supplier.objects.create(
-            name=names[side], normalised_name=normalise_company(names[side]), country="JAPAN"
-        )
-        SupplierRelationship.objects.create(supplier=supplier, group_company=company)
+        supplier = supplier_in(company, names[side])
         group.company[side], group.supplier[side] = company, supplier
         supplier_file(folder / "inbox", names[side], NICKNAME if side == "a" else None)
         part = Part.objects.create(number=f"P-{code}", name=f"solder {code}")
@@ -82,8 +67,7 @@ def build_group(folder: Path) -> Group:
     for side in ("a", "b"):
         group.declaration[side] = Declaration.objects.get(supplier=group.supplier[side])
     group.odd_row = DeclarationSmelter.objects.get(name=NICKNAME)
-    for username, (role, companies) in ROLES.items():
-        add_staff_user(username, role, companies, PASSWORD, "test")
+    add_staff()
     return group
 
 

@@ -18,11 +18,11 @@ Rules, first match wins (``sufficient`` = :attr:`AssessmentSettings.sufficient_c
    ≥ sufficient. Evidence: the non-users.
 3. ``undeterminable`` — when any of these holds (each is a reason): no users and coverage
    < sufficient; coverage < sufficient; a user's declaration is not valid; a user that
-   does not answer recycled-only Yes also does not answer covered countries No, or does
-   not answer all smelters identified Yes, or names no smelter for the metal, or names a
-   smelter that is not identified, or (when conformance is required) one not conformant
-   at period end. Evidence: the suppliers and smelters behind each reason, plus the
-   suppliers not counted in coverage.
+   does not answer recycled-only Yes also does not answer covered countries No (EMRT and
+   CRT ask about CAHRAs instead: CAHRAs No), or does not answer all smelters identified
+   Yes, or names no smelter for the metal, or names a smelter that is not identified, or
+   (when conformance is required) one not conformant at period end. Evidence: the
+   suppliers and smelters behind each reason, plus the suppliers not counted in coverage.
 4. ``recycled_or_scrap_only`` — every user answers recycled-only Yes. Evidence: the users.
 5. ``not_from_covered_countries`` — otherwise: every user is either recycled-only or
    answered covered countries No with all its smelters identified (and conformant).
@@ -253,8 +253,10 @@ def _user_blockers(
     if answers.recycled_only is Reply.YES:
         return []
     found: list[tuple[str, str | None]] = []
-    if answers.covered_countries is not Reply.NO:
-        found.append((f"covered countries answered {answers.covered_countries}", None))
+    covered = covered_countries(answers)
+    if covered is not Reply.NO:
+        asked = "" if answers.cahra is Reply.NOT_ASKED else f", CAHRAs answered {answers.cahra}"
+        found.append((f"covered countries answered {covered}{asked}", None))
     if answers.all_smelters_identified is not Reply.YES:
         found.append((f"all smelters identified answered {answers.all_smelters_identified}", None))
     refs = _refs(supplier, metal)
@@ -270,6 +272,14 @@ def _user_blockers(
                 (f"smelter {known.smelter_id} is not conformant ({status})", ref.smelter_id)
             )
     return found
+
+
+def covered_countries(answers: MetalAnswers) -> Reply:
+    """Covered-country sourcing as declared. EMRT and CRT ask about CAHRAs instead: a No there
+    rules out the covered countries too, as each of them is a CAHRA."""
+    if answers.covered_countries is Reply.NOT_ASKED and answers.cahra is Reply.NO:
+        return Reply.NO
+    return answers.covered_countries
 
 
 def _declared(supplier: SupplierInput, metal: str) -> MetalAnswers:

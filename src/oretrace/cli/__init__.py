@@ -6,6 +6,7 @@ import click
 
 from oretrace import __version__
 from oretrace.cli.audit import audit
+from oretrace.cli.campaigns import campaign, outbox
 from oretrace.cli.check import check
 from oretrace.cli.corrections import correct
 from oretrace.cli.demo_data import demo_data
@@ -49,3 +50,5 @@ main.add_command(backup)
 main.add_command(restore)
 main.add_command(hold)
 main.add_command(retention)
+main.add_command(campaign)
+main.add_command(outbox)

@@ -31,10 +31,11 @@ def demo_data(
     non_responders: float,
     seed: int,
 ) -> None:
-    """Write a synthetic group into FOLDER: suppliers.csv, parts.csv, products.csv, bom.csv and
-    declarations/*.xlsx — CMRT 6.x supplier files with the mistakes real suppliers make
-    (text dates, e-mail typos, pasted look-ups, placeholder IDs, misspelt smelters, encrypted
-    and unreadable files, re-submissions), smelters drawn from the RMI reference."""
+    """Write a synthetic group into FOLDER: suppliers.csv, parts.csv, products.csv, bom.csv,
+    contacts.csv (campaign contacts) and declarations/*.xlsx — CMRT 6.x supplier files with
+    the mistakes real suppliers make (text dates, e-mail typos, pasted look-ups, placeholder
+    IDs, misspelt smelters, encrypted and unreadable files, re-submissions), smelters drawn
+    from the RMI reference."""
     from oretrace.synthetic import GroupSpec, MistakeRates, generate
 
     spec = GroupSpec(

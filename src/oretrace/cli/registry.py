@@ -85,7 +85,7 @@ def ingest(
 
 
 @click.command("import")
-@click.argument("kind", type=click.Choice(["suppliers", "parts", "products", "bom"]))
+@click.argument("kind", type=click.Choice(["suppliers", "parts", "products", "bom", "contacts"]))
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
     "--partial",
@@ -111,7 +111,7 @@ def import_(
     delimiter: str | None,
     as_json: bool,
 ) -> None:
-    """Import master data from CSV or XLSX: suppliers, parts, products or bom.
+    """Import master data from CSV or XLSX: suppliers, parts, products, bom or contacts.
 
     \b
     Columns (header row, any case; * = required):
@@ -120,6 +120,7 @@ def import_(
       parts      number*, name, supplier (name or unique ID), supplier_part_number
       products   number*, name, category, business_unit, group_company
       bom        product*, part*, quantity (default 1)
+      contacts   supplier* (unique ID or name), email*, name, role, phone
 
     A file is imported whole or not at all: one bad row and nothing is stored, unless
     --partial. Every rejected row is listed with its row number and column. A supplier
@@ -199,8 +200,10 @@ def status(period: int, group_companies: tuple[str, ...], as_json: bool, as_of: 
     """Where a reporting period stands: response rate; declarations valid, with findings or
     unreadable; smelter rows identified; smelters conformant or not at period end; the RCOI
     conclusion per metal; suppliers by risk level. The same figures, counted by the same
-    rules, as the report built for the same date (docs/reporting.md)."""
+    rules, as the report built for the same date (docs/reporting.md). Below them, apart:
+    extended minerals from EMRT declarations, per mineral (docs/cli.md)."""
     open_registry()
+    from oretrace.cli.minerals import echo_extended_minerals
     from oretrace.registry.services.people import StaffAccountError, group_companies_by_code
     from oretrace.registry.services.scope import StaffScope
     from oretrace.registry.services.status import period_status
@@ -246,3 +249,4 @@ def status(period: int, group_companies: tuple[str, ...], as_json: bool, as_of: 
         f"  corrective actions {data['corrective_actions']} to "
         f"{data['suppliers_with_corrective_actions']} suppliers"
     )
+    echo_extended_minerals(data["extended_minerals"])

@@ -65,8 +65,19 @@ def users() -> None:
     metavar="CODE",
     help="An officer's group company (code or name); repeat for several.",
 )
+@click.option(
+    "--email",
+    default=None,
+    help="The person's e-mail address (officers get the after-due campaign reminders in copy).",
+)
 @click.option("--password-stdin", is_flag=True, required=True, help="Read the password from stdin.")
-def add(name: str, role: str, group_companies: tuple[str, ...], password_stdin: bool) -> None:
+def add(
+    name: str,
+    role: str,
+    group_companies: tuple[str, ...],
+    email: str | None,
+    password_stdin: bool,
+) -> None:
     """Add a person (or change an existing one's role, group companies and password).
 
     Officers see and act on the suppliers of their group companies only; administrators,
@@ -77,7 +88,9 @@ def add(name: str, role: str, group_companies: tuple[str, ...], password_stdin: 
     from oretrace.registry.services.people import StaffAccountError, add_staff_user
 
     try:
-        staff, created = add_staff_user(name, role, group_companies, password, default_actor())
+        staff, created = add_staff_user(
+            name, role, group_companies, password, default_actor(), email=email
+        )
     except StaffAccountError as problem:
         raise click.ClickException(str(problem)) from problem
     scope = ", ".join(c.code or c.name for c in staff.group_companies.all()) or "whole group"

@@ -585,10 +585,38 @@ def _fn_counta(ev: Evaluator, args: tuple[Node, ...], ctx: Context) -> Value:
     return float(total)
 
 
+def _countif_each(ev: Evaluator, args: tuple[Node, ...], ctx: Context) -> list[Value] | None:
+    """``COUNTIF(range, cells)`` as an array formula: one count per criteria cell. EMRT 2.x
+    lists the chosen minerals without repeats by ``MATCH(0, COUNTIF(seen, all), 0)``.
+    None when the criteria is one value (the scalar ``COUNTIF``)."""
+    span, criteria = ev._eval(args[0], ctx), ev._eval(args[1], ctx)
+    if not isinstance(span, Span) or not isinstance(criteria, Span):
+        return None
+    if (criteria.row, criteria.col) == (criteria.last_row, criteria.last_col):
+        return None
+    values = [v for v in ev.cells(span) if not isinstance(v, ExcelError)]
+    counts: list[Value] = []
+    for wanted in ev.cells(criteria):
+        if isinstance(wanted, ExcelError):
+            counts.append(wanted)
+            continue
+        test = _criterion("" if wanted is None else wanted)
+        counts.append(float(sum(1 for v in values if test(v))))
+    return counts
+
+
 def _fn_match(ev: Evaluator, args: tuple[Node, ...], ctx: Context) -> Value:
     wanted = ev._scalar(ev._eval(args[0], ctx), ctx)
     if isinstance(wanted, ExcelError):
         return wanted
+    looked_in = args[1]
+    if isinstance(looked_in, Call) and looked_in.function == "COUNTIF" and len(looked_in.args) == 2:
+        counts = _countif_each(ev, looked_in.args, ctx)
+        if counts is not None:
+            if len(args) < 3 or to_number(_args(ev, args[2:3], ctx)[0]) != 0:
+                raise Unsupported("MATCH with approximate match")
+            found = next((i for i, v in enumerate(counts, 1) if v == wanted), None)
+            return NA if found is None else float(found)
     span = ev._eval(args[1], ctx)
     if not isinstance(span, Span):
         return NA

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from oretrace.cmrt.model import TableRow
 from oretrace.cmrt.normalise import canonical_metal
 
 if TYPE_CHECKING:
@@ -34,15 +35,28 @@ def file_check_json(result: FileCheck) -> dict[str, Any]:
             }
             for row in (declaration.smelters if declaration else [])
         ],
-        "products": [
-            {"row": row.row, "number": row.get("number"), "name": row.get("name")}
-            for row in (declaration.products if declaration else [])
-        ],
+        "products": [product_json(row) for row in (declaration.products if declaration else [])],
         "checker_missing": result.checker_missing,
         "checker_cached": result.checker_cached,
         "findings": [f.as_dict() for f in result.findings],
         "error": result.error.as_dict() if result.error else None,
     }
+
+
+#: Product List fields the contract names; any other field with a value is added after them.
+_PRODUCT_KEYS = ("number", "name")
+_NOT_EXPORTED = frozenset({"comments"})
+
+
+def product_json(row: TableRow) -> dict[str, Any]:
+    """``row``, ``number``, ``name``; then, only when the row holds them, the requester's
+    number and name (EMRT 2.1, AMRT 1.3, CMRT 6.6) and columns of newer revisions
+    (``extra_<letters>``)."""
+    item: dict[str, Any] = {"row": row.row, **{key: row.get(key) for key in _PRODUCT_KEYS}}
+    for key, cell in row.fields.items():
+        if key not in _PRODUCT_KEYS and key not in _NOT_EXPORTED and cell.value is not None:
+            item[key] = cell.value
+    return item
 
 
 def _iso_or_none(value: str | None) -> str | None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from oretrace.cmrt import answers as A
 from oretrace.cmrt.revisions import Family, Revision
+from oretrace.cmrt.workbook import column_index, column_letters
 
 METALS_3TG = ("Tantalum", "Tin", "Gold", "Tungsten")
 EMRT1_MINERALS = ("Cobalt", "Mica")
@@ -59,6 +60,8 @@ class CompanyQuestion:
     key: str
     rows: tuple[tuple[int, str | None], ...]  # one row, or one per mineral (EMRT C)
     allowed: tuple[str, ...]
+    #: Asked per mineral, each row's mineral read from its label in column B (EMRT 2.x C).
+    labelled: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -479,8 +482,10 @@ def _emrt_2(requester: bool) -> Layout:
         A.YES_NO,
         A.YES_NO,
     )
+    # The template lists the minerals chosen in D12:G13 sorted, without gaps (helper cells
+    # AA12:AA21), and labels each question's rows with them: a row's mineral is its label.
     questions = tuple(
-        _block(f"Q{i + 1}", h, six, lst, pct=i == 4)
+        Question(f"Q{i + 1}", h, tuple((h + 1 + n, None) for n in range(len(six))), lst, i == 4)
         for i, (h, lst) in enumerate(zip(headers, lists, strict=True))
     )
     return Layout(
@@ -493,7 +498,7 @@ def _emrt_2(requester: bool) -> Layout:
         mineral_slots=("D12", "E12", "G12", "D13", "E13", "G13"),
         company_questions=(
             *_company("AB", 115, {}),
-            CompanyQuestion("C", tuple((120 + i, m) for i, m in enumerate(six)), A.EMRT_C),
+            CompanyQuestion("C", tuple((120 + i, None) for i in range(len(six))), A.EMRT_C, True),
             *_company("DEFG", 131, {"E": A.EMRT_SURVEY}),
         ),
         smelters=_SMELTERS_6_X,
@@ -575,6 +580,33 @@ LAYOUTS: dict[tuple[Family, str], Layout] = {
 
 #: CMRT 4.x–5.x: no file seen. 3.01's Declaration grid with the 4.1+ ID input column.
 _CMRT_4_5 = _cmrt_3("CMRT 4.x–5.x (inferred from 3.01/6.x)", True, _SMELTERS_6_X)
+
+
+def newer_columns(
+    table: TableLayout, headers: dict[int, str]
+) -> tuple[dict[str, str], dict[str, str]]:
+    """The columns of ``table`` in a file of a revision newer than any known, and the extra ones.
+
+    ``headers``: the file's header row (column number → text). RMI's Product List has two
+    shapes: B number, C name, D comments; and, since EMRT 2.1 and AMRT 1.3 (CMRT 6.6 follows),
+    the requester's product number and name in D and E with comments in F. A Product List of
+    the first shape whose header row reaches two columns further is read in the second. Any
+    other headed column right after the known ones is kept as ``extra_<letters>``; the second
+    result maps those names to their header text. Header text is only shown, never matched:
+    templates are translated.
+    """
+    columns = dict(table.columns)
+    last = max(column_index(letters) for letters in columns.values())
+    two_more = max(headers, default=0) >= last + 2
+    if table.sheet == "Product List" and "requester_number" not in columns and two_more:
+        columns = dict(_products(table.last_row, requester=True).columns)
+        last = max(column_index(letters) for letters in columns.values())
+    extra: dict[str, str] = {}
+    while last + 1 in headers:  # contiguous: hidden helper columns sit further right
+        last += 1
+        extra[f"extra_{column_letters(last)}"] = headers[last]
+    columns.update({name: name.removeprefix("extra_") for name in extra})
+    return columns, extra
 
 
 def layout_for(family: Family, revision: Revision, layout_revision: Revision) -> Layout:

@@ -117,6 +117,8 @@ class Declaration:
     products: list[TableRow] = field(default_factory=list)
     mines: list[TableRow] = field(default_factory=list)
     language: str | None = None
+    #: Newer revisions: list sheet → name of a column no layout knows → its header text.
+    extra_columns: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def company_value(self, name: str) -> str | None:
         cell = self.company.get(name)

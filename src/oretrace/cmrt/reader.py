@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from oretrace.cmrt.answers import SCOPES, SCOPES_2X, match_answer
 from oretrace.cmrt.identify import TemplateInfo
-from oretrace.cmrt.layouts import Layout, TableLayout, layout_for
+from oretrace.cmrt.layouts import Layout, TableLayout, layout_for, newer_columns
 from oretrace.cmrt.model import Answer, CompanyAnswer, Declaration, Field, SmelterRow, TableRow
 from oretrace.cmrt.normalise import clean_text, read_date
+from oretrace.cmrt.revisions import LATEST, Family
 from oretrace.cmrt.workbook import CellValue, Sheet, Workbook, column_index
 
 _MANDATORY_MARK = re.compile(r"\(\*\)\s*$")
@@ -39,15 +41,35 @@ def read_declaration(book: Workbook, info: TemplateInfo) -> Declaration:
     )
     declaration.minerals = _minerals(sheet, layout)
     declaration.answers = _answers(sheet, layout, declaration.minerals)
-    declaration.company_answers = _company_answers(sheet, layout)
+    declaration.company_answers = _company_answers(sheet, layout, declaration.minerals)
     declaration.smelters = [
         SmelterRow(r.sheet, r.row, r.fields) for r in _table(book, layout.smelters)
     ]
     if layout.products is not None:
-        declaration.products = [r for r in _table(book, layout.products) if not _is_copyright(r)]
+        products = layout.products
+        if info.revision > LATEST[info.family]:  # a newer revision may add columns: keep them
+            products = _widened(book, products, declaration.extra_columns)
+        declaration.products = [r for r in _table(book, products) if not _is_copyright(r)]
     if layout.mines is not None:
         declaration.mines = list(_table(book, layout.mines))
     return declaration
+
+
+def _widened(book: Workbook, table: TableLayout, extra: dict[str, dict[str, str]]) -> TableLayout:
+    """``table`` with the columns a newer revision's header row adds (see ``newer_columns``);
+    the header text of each column that has no name of its own is noted in ``extra``."""
+    sheet = book.sheet(table.sheet)
+    if sheet is None:
+        return table
+    headers = {
+        index: text
+        for index, value in enumerate(sheet.row(table.header_row), start=1)
+        if (text := clean_text(value))
+    }
+    columns, unnamed = newer_columns(table, headers)
+    if unnamed:
+        extra[table.sheet] = unnamed
+    return replace(table, columns=columns)
 
 
 def _field(sheet: Sheet, ref: str, value: str | None = None, *, clean: bool = True) -> Field:
@@ -98,12 +120,28 @@ def _row_mineral(sheet: Sheet, row: int, fixed: str | None) -> str | None:
     return _MANDATORY_MARK.sub("", label).strip() or None
 
 
+def _label_fallback(layout: Layout, chosen: list[str]) -> list[str]:
+    """EMRT 2.x labels its mineral rows with the chosen minerals, sorted, without gaps (helper
+    cells AA12:AA21): the same list, for files saved without the formulas' cached labels."""
+    return sorted(chosen) if layout.family is Family.EMRT and layout.mineral_slots else []
+
+
+def _labelled_mineral(
+    sheet: Sheet, row: int, fixed: str | None, position: int, fallback: list[str]
+) -> str | None:
+    mineral = _row_mineral(sheet, row, fixed)
+    if mineral is None and fixed is None and position < len(fallback):
+        return fallback[position]
+    return mineral
+
+
 def _answers(sheet: Sheet, layout: Layout, chosen: list[str]) -> list[Answer]:
     answers: list[Answer] = []
     chosen_keys = {m.casefold() for m in chosen}
+    fallback = _label_fallback(layout, chosen)
     for question in layout.questions:
-        for row, fixed in question.rows:
-            mineral = _row_mineral(sheet, row, fixed)
+        for position, (row, fixed) in enumerate(question.rows):
+            mineral = _labelled_mineral(sheet, row, fixed, position, fallback)
             if mineral is None:
                 continue
             answer = _field(sheet, f"{layout.answer_col}{row}")
@@ -118,10 +156,16 @@ def _answers(sheet: Sheet, layout: Layout, chosen: list[str]) -> list[Answer]:
     return answers
 
 
-def _company_answers(sheet: Sheet, layout: Layout) -> list[CompanyAnswer]:
+def _company_answers(sheet: Sheet, layout: Layout, chosen: list[str]) -> list[CompanyAnswer]:
     result: list[CompanyAnswer] = []
+    fallback = _label_fallback(layout, chosen)
     for question in layout.company_questions:
-        for row, mineral in question.rows:
+        for position, (row, fixed) in enumerate(question.rows):
+            mineral = fixed
+            if question.labelled:
+                mineral = _labelled_mineral(sheet, row, None, position, fallback)
+                if mineral is None:
+                    continue
             answer = _field(sheet, f"{layout.answer_col}{row}")
             comment = _field(sheet, f"{layout.comment_col}{row}")
             value = match_answer(answer.raw, question.allowed)

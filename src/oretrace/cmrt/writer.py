@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +53,9 @@ class Draft:
     labels: dict[tuple[str, str], str] = field(default_factory=dict)
     #: (sheet, column letter) → width in characters, so dates and names are not "###".
     widths: dict[tuple[str, str], float] = field(default_factory=dict)
+    #: List sheet → field → column, replacing the layout's: the shape of a revision newer than
+    #: any oretrace knows (e.g. CMRT 6.6's Product List with the requester's columns).
+    columns: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def layout_of(draft: Draft) -> Layout:
@@ -75,8 +78,13 @@ def write_draft(draft: Draft, target: Path | io.BytesIO) -> None:
         book, layout.smelters, draft.smelters, date_format, draft.revision, draft.pasted_values
     )
     _pad(smelter_sheet, layout.smelters, draft.pad_rows)
+    if layout.mines is not None:
+        _combined_smelters(smelter_sheet, layout.smelters, draft.smelters, date_format)
     if layout.products is not None:
-        _write_table(book, layout.products, draft.products, date_format, draft.revision)
+        products = layout.products
+        if products.sheet in draft.columns:
+            products = replace(products, columns=draft.columns[products.sheet])
+        _write_table(book, products, draft.products, date_format, draft.revision)
     if layout.mines is not None:
         _write_table(book, layout.mines, draft.mines, date_format, draft.revision)
     if draft.checker_cached is not None:
@@ -133,9 +141,21 @@ def _write_declaration(sheet: Any, layout: Layout, draft: Draft, date_format: An
     _write_answers(sheet, layout, draft, date_format)
 
 
+def _row_labels(layout: Layout, draft: Draft) -> list[str]:
+    """The minerals labelling rows asked per chosen mineral. EMRT 2.x sorts the chosen ones and
+    closes the gaps (its helper cells AA12:AA21, written here too); AMRT takes them as given."""
+    if layout.family is not Family.EMRT:
+        return list(draft.minerals)
+    return sorted({m for m in draft.minerals if m and not m.startswith("(")})
+
+
 def _write_answers(sheet: Any, layout: Layout, draft: Draft, date_format: Any) -> None:
+    labels = _row_labels(layout, draft)
+    if layout.family is Family.EMRT and layout.mineral_slots:
+        for offset, label in enumerate(labels):
+            _put(sheet, f"AA{12 + offset}", label, date_format)
     for question in layout.questions:
-        labelled = iter(draft.minerals)
+        labelled = iter(labels)
         for row, fixed in question.rows:
             mineral = fixed if fixed is not None else next(labelled, None)
             if mineral is None:
@@ -146,7 +166,13 @@ def _write_answers(sheet: Any, layout: Layout, draft: Draft, date_format: Any) -
             _put(sheet, f"{layout.answer_col}{row}", draft.answers.get(key), date_format)
             _put(sheet, f"{layout.comment_col}{row}", draft.comments.get(key), date_format)
     for item in layout.company_questions:
+        labelled = iter(labels)
         for row, per_mineral in item.rows:
+            if item.labelled:
+                per_mineral = next(labelled, None)
+                if per_mineral is None:
+                    continue
+                _put(sheet, f"B{row}", f"{per_mineral}(*)", date_format)
             name = item.key if per_mineral is None else f"{item.key}:{per_mineral}"
             _put(sheet, f"{layout.answer_col}{row}", draft.company_answers.get(name), date_format)
             _put(sheet, f"{layout.comment_col}{row}", draft.company_comments.get(name), date_format)
@@ -178,6 +204,17 @@ def _write_table(
             else:
                 _put(sheet, ref, value, date_format)
     return sheet
+
+
+def _combined_smelters(
+    sheet: Any, table: TableLayout, rows: list[dict[str, CellInput]], date_format: Any
+) -> None:
+    """Like the template (EMRT 2.x, AMRT): helper column AD names each smelter row, the
+    look-up choice or the typed name; the Mine List's smelter drop-down lists them."""
+    for offset, values in enumerate(rows):
+        lookup = values.get("lookup")
+        named = values.get("name") if lookup in (None, "Smelter not listed") else lookup
+        _put(sheet, f"AD{table.first_row + offset}", named, date_format)
 
 
 def _pad(sheet: Any, table: TableLayout, last_row: int) -> None:

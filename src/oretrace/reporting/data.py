@@ -17,6 +17,8 @@ import typing
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from oretrace.reporting.minerals import MineralLine
+
 METALS_3TG = ("Tantalum", "Tin", "Gold", "Tungsten")
 
 
@@ -182,6 +184,8 @@ class ReportData:
     received_first: dt.date | None = None  # first and last day a declaration counted arrived
     received_last: dt.date | None = None
     corrected: int = 0  # suppliers whose declaration in force corrects one with findings
+    #: EMRT minerals, internal report and status only (Form SD and the CMR are 3TG).
+    extended_minerals: tuple[MineralLine, ...] = ()
 
     @property
     def response_rate(self) -> float:

@@ -13,6 +13,7 @@ from oretrace.reporting import inquiry
 from oretrace.reporting.data import ReportData
 from oretrace.reporting.figures import charts, percent
 from oretrace.reporting.figures import key_figures as figure_lines
+from oretrace.reporting.minerals_section import minerals_section
 from oretrace.reporting.ordering import natural
 from oretrace.reporting.sections import Block, Document, Figure, Heading, Paragraph, Table
 
@@ -35,6 +36,7 @@ def management_report(data: ReportData) -> Document:
         suppliers_needing_action(data),
         Heading("Products at risk", 2),
         products_at_risk(data),
+        *minerals_section(data.extended_minerals),
     ]
     if data.reference:
         blocks += [Heading("Reference data", 2), Paragraph(", ".join(data.reference))]

@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 
+from oretrace.smelters import names
 from oretrace.smelters.aliases import AliasStore, LearnedAlias, MemoryAliasStore, alias_key
 from oretrace.smelters.countries import country_of, same_country
 from oretrace.smelters.ids import IdKind, ParsedId, parse_smelter_id
@@ -31,9 +32,10 @@ from oretrace.smelters.results import (
 _ID_DOUBTS = {Flag.ID_UNKNOWN, Flag.ID_OTHER_METAL}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Row:
-    """A query after cleaning."""
+    """A query after cleaning (never changed once made; not frozen, as frozen dataclasses
+    cost several times more to create on this hot path)."""
 
     query: SmelterQuery
     metal: str | None
@@ -46,9 +48,10 @@ class _Row:
         return self.metal or ANY_METAL
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Finding:
-    """What one step concluded, before the decision caps of other steps apply."""
+    """What one step concluded, before the decision caps of other steps apply (never
+    changed once made: steps make new ones)."""
 
     smelter_id: str | None
     method: Method
@@ -359,6 +362,13 @@ def _cached(value: object, cache: dict[object, object], read: Callable[[object],
 _METALS: dict[object, object] = {}
 _COUNTRIES: dict[object, object] = {}
 _IDS: dict[object, object] = {}
+
+
+def clear_caches() -> None:
+    """Forget every cached reading of a cell and every normalised name (cold benchmarks)."""
+    for cache in (_METALS, _COUNTRIES, _IDS):
+        cache.clear()
+    names.clear_caches()
 
 
 def _metal_of(value: object) -> str | None:

@@ -89,6 +89,8 @@ class NameIndex:
                         self._tokens[metal, token].add(smelter.smelter_id)
                     seen[metal].setdefault((core(name), smelter.smelter_id), name)
         self._choices = {metal: self._block(entries) for metal, entries in seen.items()}
+        #: Every listed name's core, computed once here rather than per query.
+        self._cores = {name: core(name) for names in self._names.values() for _, _, name in names}
 
     def _block(self, entries: dict[tuple[str, str], str]) -> _Choices:
         cores = [c for c, _ in entries]
@@ -157,12 +159,15 @@ class NameIndex:
             limit=None,
         )
         best: dict[str, tuple[float, int]] = {}
+        ids, countries = choices.ids, choices.countries
         for _, score, index in hits:
             position = positions[index]
-            smelter_id = choices.ids[position]
-            adjusted = score + _bonus(choices.countries[position], country_code)
-            if smelter_id not in best or adjusted > best[smelter_id][0]:
-                best[smelter_id] = (adjusted, position)
+            smelter_id = ids[position]
+            if country_code is not None and countries[position] is not None:
+                score += _bonus(countries[position], country_code)
+            known = best.get(smelter_id)
+            if known is None or score > known[0]:
+                best[smelter_id] = (score, position)
         ranked = sorted(best.items(), key=lambda item: (-item[1][0], item[1][1]))[:limit]
         return [
             self.candidate(sid, choices.names[position], score) for sid, (score, position) in ranked
@@ -174,7 +179,8 @@ class NameIndex:
 
     def plain_ratio(self, query_core: str, matched_name: str) -> float:
         """Edit-distance similarity without partial or token-set credit."""
-        return float(fuzz.ratio(query_core, core(matched_name)))
+        matched = self._cores.get(matched_name)
+        return float(fuzz.ratio(query_core, core(matched_name) if matched is None else matched))
 
     def names_of(self, smelter_id: str) -> list[str]:
         return [name for _, _, name in self._names.get(smelter_id, ())]

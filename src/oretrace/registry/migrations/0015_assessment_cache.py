@@ -21,7 +21,7 @@ def remove_triggers(apps: Any, schema_editor: Any) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("registry", "0011_campaigns")]
+    dependencies = [("registry", "0013_portal_attempts")]
 
     operations = [
         migrations.CreateModel(

@@ -27,6 +27,7 @@ from oretrace.registry.models.organisation import (
     ReportingPeriod,
 )
 from oretrace.registry.models.people import StaffRole
+from oretrace.registry.models.portal import PortalAttempt
 from oretrace.registry.models.records import LegalHold, Tombstone
 from oretrace.registry.models.reference import (
     LearnedAlias,
@@ -72,6 +73,7 @@ __all__ = [
     "Part",
     "PartSource",
     "PolicyAcknowledgement",
+    "PortalAttempt",
     "PortalSubmission",
     "Product",
     "ProductCategory",

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from oretrace.assessment.inputs import (
+    METALS_3TG,
     DeclarationSummary,
     Period,
     Product,
@@ -115,7 +116,10 @@ def assess_period(period: ReportingPeriod, as_of: dt.date | None = None) -> Peri
 
 
 def assess_suppliers(
-    period: ReportingPeriod, suppliers: list[SupplierInput], as_of: dt.date | None = None
+    period: ReportingPeriod,
+    suppliers: list[SupplierInput],
+    as_of: dt.date | None = None,
+    metals: Sequence[str] = METALS_3TG,
 ) -> PeriodAssessment:
     identified = {
         s.smelter_id
@@ -129,7 +133,8 @@ def assess_suppliers(
         suppliers,
         smelter_facts=_facts(identified),
         status_events=_events(identified, as_of),
-        products=_products(),
+        products=products_of_record(),
+        metals=metals,
     )
 
 
@@ -139,12 +144,13 @@ def supplier_inputs(period: ReportingPeriod, as_of: dt.date | None = None) -> li
 
 
 def chosen_declarations(
-    period: ReportingPeriod, as_of: dt.date | None = None
+    period: ReportingPeriod, as_of: dt.date | None = None, template: str = "CMRT"
 ) -> dict[int, Declaration]:
-    """Per supplier the CMRT declaration in force (newest revision per scope; company scope
-    first), as the registry stood on ``as_of`` (default: now). Withdrawn ones do not count."""
+    """Per supplier the declaration in force of ``template`` (newest revision per scope;
+    company scope first), as the registry stood on ``as_of`` (default: now). Withdrawn ones
+    do not count."""
     candidates = (
-        Declaration.objects.filter(period=period, template="CMRT")
+        Declaration.objects.filter(period=period, template=template)
         .exclude(supplier=None)
         .exclude(status=Declaration.Status.UNREADABLE)
         .exclude(pk__in=withdrawn_ids(as_of))
@@ -311,7 +317,8 @@ def _events(smelter_ids: set[str], as_of: dt.date | None = None) -> list[StatusE
     ]
 
 
-def _products() -> list[Product]:
+def products_of_record() -> list[Product]:
+    """Every product with the parts of its bill of materials."""
     parts = _group(BomLine.objects.values_list("product_id", "part__number"))
     return [
         Product(p.number, p.name, frozenset(parts.get(p.pk, []))) for p in ProductRow.objects.all()

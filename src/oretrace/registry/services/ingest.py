@@ -27,6 +27,7 @@ from oretrace.cmrt.answers import SCOPES, SCOPES_2X
 from oretrace.cmrt.batch import collect_files, map_checked
 from oretrace.cmrt.check import FileCheck
 from oretrace.cmrt.errors import ErrorCode, WorkbookError
+from oretrace.cmrt.export import product_json
 from oretrace.cmrt.findings import Severity
 from oretrace.cmrt.limits import Limits
 from oretrace.cmrt.model import Declaration as ReadDeclaration
@@ -48,7 +49,11 @@ from oretrace.registry.services.audit import record
 from oretrace.registry.services.files import store_file, sweep_partial_files
 from oretrace.registry.services.locking import retried, serialise
 from oretrace.registry.services.reference import identifier
-from oretrace.registry.services.suppliers import find_or_create_supplier, supplier_lock_keys
+from oretrace.registry.services.suppliers import (
+    find_or_create_supplier,
+    find_supplier,
+    supplier_lock_keys,
+)
 from oretrace.smelters import Identification, Identifier, SmelterQuery, query_from_row
 
 _PRODUCT_SCOPES = {SCOPES[1], SCOPES_2X[3]}
@@ -113,8 +118,13 @@ def ingest(
     password: str | None = None,
     workers: int | None = None,
     on_file: Callable[[FileCheck], None] | None = None,
+    supplier: Supplier | None = None,
 ) -> IngestSummary:
     """Check and store every workbook under ``paths`` for reporting period ``year``.
+
+    ``supplier``, when given, is who the files come from (a portal link says so): their
+    declarations are filed under it whatever company the files name, and a file naming
+    another company gets the warning ``supplier_name_differs``.
 
     Reading, checking and identifying run in worker processes on every core (the smelter
     reference is built once, here, and handed to each worker); this process writes, a batch
@@ -129,7 +139,7 @@ def ingest(
     files = collect_files(paths)
     summary = IngestSummary(period=year, files=len(files))
     identify = _Identify(identifier())  # loads the shipped reference on first use
-    recorder = _Recorder(period, actor, summary, roots, limits)
+    recorder = _Recorder(period, actor, summary, roots, limits, supplier)
     fresh = recorder.skip_known(files, on_file)
     done = (lambda c: on_file(c.result)) if on_file else None
     batch: list[_Checked] = []
@@ -203,8 +213,10 @@ class _Recorder:
         summary: IngestSummary,
         roots: tuple[str, ...],
         limits: Limits,
+        supplier: Supplier | None = None,
     ) -> None:
         self.period, self.actor, self.summary = period, actor, summary
+        self.supplier = supplier
         self.roots, self.limits = roots, limits
         self.smelter_pks: dict[str, int] = dict(
             ReferenceSmelter.objects.values_list("smelter_id", "pk")
@@ -284,7 +296,10 @@ class _Recorder:
         written = _Written(tally=IngestSummary(period=self.summary.period))
         children = _Children()
         with transaction.atomic():
-            serialise(*(f"file:{item.sha256}" for item in ready), *_supplier_keys(ready))
+            serialise(
+                *(f"file:{item.sha256}" for item in ready),
+                *_supplier_keys(ready, self.supplier),
+            )
             taken: set[str] = set()
             for item in ready:
                 stored, _ = store_file(item.data, item.path.name)
@@ -367,9 +382,14 @@ class _Recorder:
                 error_message=error.message if error else "",
             )
         read = result.declaration
-        supplier, created = find_or_create_supplier(
-            read.company_value("company_name"), read.company_value("unique_id")
-        )
+        named, named_id = read.company_value("company_name"), read.company_value("unique_id")
+        differs = False
+        supplier: Supplier | None
+        if self.supplier is not None:
+            supplier, created = self.supplier, False
+            differs = find_supplier(named, named_id) != supplier
+        else:
+            supplier, created = find_or_create_supplier(named, named_id)
         tally.suppliers_created += int(created)
         errors = any(f.severity is Severity.ERROR for f in result.findings)
         tally.with_findings += int(errors)
@@ -391,6 +411,17 @@ class _Recorder:
             content=_content(read),
         )
         self._children(declaration, checked, children, tally, supplier_created=created)
+        if differs and supplier is not None:
+            children.findings.append(
+                Finding(
+                    declaration=declaration,
+                    code="supplier_name_differs",
+                    severity="warning",
+                    cell="'Declaration'!D8",
+                    message=f"The file names {declaration.company_name or 'no company'!r}; it "
+                    f"was sent for {supplier.name!r} and filed under that supplier.",
+                )
+            )
         if supplier is not None:
             children.revised(supplier, scope_key)
         return declaration
@@ -501,8 +532,10 @@ class _Children:
         DeclarationSmelter.objects.bulk_create(self.smelters, batch_size=500)
 
 
-def _supplier_keys(ready: list[_Ready]) -> list[str]:
+def _supplier_keys(ready: list[_Ready], supplier: Supplier | None = None) -> list[str]:
     """The supplier lock keys a batch may need, taken up front with its files' keys."""
+    if supplier is not None:
+        return [f"supplier:{supplier.pk}"]
     keys: list[str] = []
     for item in ready:
         read = item.checked.result.declaration
@@ -592,6 +625,20 @@ def _company_answers(read: ReadDeclaration) -> dict[str, Any]:
 
 
 def _content(read: ReadDeclaration) -> dict[str, Any]:
+    content = _declaration_content(read)
+    extras = [item for item in map(product_json, read.products) if len(item) > 3]
+    if extras:  # requester's numbers and names, newer revisions' columns: kept, not lost
+        content["product_extras"] = extras
+        content["extra_columns"] = read.extra_columns
+    if read.mines:  # EMRT 2.x / AMRT Mine List
+        content["mines"] = [
+            {"row": m.row, **{k: f.value for k, f in m.fields.items() if f.value is not None}}
+            for m in read.mines
+        ]
+    return content
+
+
+def _declaration_content(read: ReadDeclaration) -> dict[str, Any]:
     return {
         "layout": read.layout,
         "language": read.language,

@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 HANDLERS: dict[str, str] = {
     "ingest": "oretrace.registry.services.uploads.run_ingest_job",
     "report": "oretrace.registry.services.report_jobs.run_report_job",
+    "submission": "oretrace.registry.services.submissions.run_submission_job",
 }
 
 Handler = Callable[[Job, "Progress"], dict[str, Any]]

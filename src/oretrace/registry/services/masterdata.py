@@ -1,4 +1,5 @@
-"""Import master data (suppliers, parts, products, bill of materials) from CSV or XLSX.
+"""Import master data (suppliers, parts, products, bill of materials, supplier contacts) from
+CSV or XLSX.
 
 One file is one transaction: every row is stored or none is (``partial=True`` stores the
 good rows and reports the bad ones). Every cell is checked against the model field it fills
@@ -28,6 +29,7 @@ from oretrace.registry.services.masterdata_checks import (
     RowError,
     quantity_limits,
 )
+from oretrace.registry.services.masterdata_contacts import ContactRows
 from oretrace.registry.services.masterdata_records import Counts, ProductRows, SupplierRows
 from oretrace.registry.services.tables import Table, TableError, delimiter_from_option, open_table
 
@@ -221,6 +223,8 @@ def _writer(kind: str, result: ImportResult) -> _Writer:
         return ProductRows(result.rejections, result.counts)
     if kind == "parts":
         return PartRows(result.rejections, result.counts)
+    if kind == "contacts":
+        return ContactRows(result.rejections, result.counts)
     return BomRows(result.rejections, result.counts)
 
 

@@ -78,6 +78,13 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("part", Part, "number", required=True),
         Column("quantity", BomLine, "quantity"),
     ),
+    "contacts": (
+        Column("supplier", Supplier, "name", required=True),
+        Column("name", Contact, "name"),
+        Column("email", Contact, "email", required=True),
+        Column("role", Contact, "role"),
+        Column("phone", Contact, "phone"),
+    ),
 }
 
 
@@ -122,7 +129,7 @@ def cell_problem(column: Column, value: str) -> str | None:
         return f"{len(value):,} characters; at most {limit}"
     if column.name == "quantity":
         return parse_quantity(value)[1]
-    if column.name == "contact_email":
+    if column.name in _EMAILS:
         try:
             validate_email(value)
         except ValidationError:
@@ -197,4 +204,5 @@ class RowCheck:
         return row, problems
 
 
-_SPECIAL = {"quantity", "contact_email"}
+_EMAILS = {"contact_email", "email"}
+_SPECIAL = {"quantity", *_EMAILS}

@@ -10,6 +10,7 @@ from django.db.models import Q
 
 from oretrace.registry.models import GroupCompany, StaffRole
 from oretrace.registry.services.audit import record
+from oretrace.registry.services.contacts import is_email
 
 Role = StaffRole.Role
 
@@ -31,11 +32,18 @@ def group_companies_by_code(codes: Sequence[str]) -> list[GroupCompany]:
 
 @transaction.atomic
 def add_staff_user(
-    username: str, role: str, group_company_codes: Sequence[str], password: str, actor: str
+    username: str,
+    role: str,
+    group_company_codes: Sequence[str],
+    password: str,
+    actor: str,
+    *,
+    email: str | None = None,
 ) -> tuple[StaffRole, bool]:
     """Create the account (or update role, companies and password of an existing one).
 
     Officers need at least one group company; other roles see the whole group and take none.
+    ``email`` (None: keep the stored one) is where officers get after-due reminders in copy.
     """
     if role not in Role.values:
         raise StaffAccountError(f"unknown role {role!r}; use one of {', '.join(Role.values)}")
@@ -48,8 +56,12 @@ def add_staff_user(
         raise StaffAccountError("an officer needs at least one --group-company")
     if role != Role.OFFICER and companies:
         raise StaffAccountError(f"a {role} sees the whole group; --group-company is for officers")
+    if email and not is_email(email):
+        raise StaffAccountError(f"{email!r} is not an e-mail address")
     users = get_user_model()
     user, created = users.objects.get_or_create(username=username)
+    if email is not None:
+        user.email = email
     user.set_password(password)
     user.is_staff = role == Role.ADMIN  # Django's admin, for reference and master data
     user.is_superuser = role == Role.ADMIN
@@ -63,5 +75,6 @@ def add_staff_user(
         username=username,
         role=role,
         group_companies=[c.code or c.name for c in companies],
+        email=user.email,
     )
     return staff, created

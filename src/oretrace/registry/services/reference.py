@@ -10,7 +10,9 @@ never read here, so lists imported there (or by tests and the demo) stay out.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable, Sequence
+from functools import cache
 from typing import Any
 
 from django.db import transaction
@@ -80,14 +82,44 @@ def stored_snapshots() -> list[Snapshot]:
     return found
 
 
+#: The reference last built in this process, and the snapshots (key, sha256) it was built from.
+_built: tuple[tuple[tuple[str, str], ...], Reference] | None = None
+
+
 def current_reference() -> Reference:
-    """Every snapshot in the database (the shipped ones are loaded on first use)."""
+    """Every snapshot in the database (the shipped ones are loaded on first use).
+
+    Built once per process while the stored snapshots stay the same (by key and sha256), so
+    a worker running one small ingest job after another does not rebuild it for each.
+    """
+    global _built
     ensure_reference()
-    return Reference(stored_snapshots())
+    stored = tuple(ReferenceSnapshot.objects.order_by("as_of", "key").values_list("key", "sha256"))
+    if _built is not None and _built[0] == stored and all(sha for _, sha in stored):
+        return _built[1]
+    reference = Reference(stored_snapshots())
+    _built = (stored, reference)
+    return reference
+
+
+#: The last identifier built in this process; its name index is shared by later ones.
+_indexed: Identifier | None = None
 
 
 def identifier(thresholds: Thresholds | None = None) -> Identifier:
-    return Identifier(current_reference(), thresholds, aliases=DatabaseAliasStore())
+    """An identifier on the current reference, with the learned aliases as they are now.
+
+    The name index (the costly part) is built once per reference and process; thresholds
+    and learned aliases are fresh for every call.
+    """
+    global _indexed
+    reference = current_reference()
+    if _indexed is None or _indexed.reference is not reference:
+        _indexed = Identifier(reference)
+    found = copy.copy(_indexed)
+    found.thresholds = thresholds or Thresholds()
+    found.aliases = DatabaseAliasStore()
+    return found
 
 
 def ensure_reference() -> None:
@@ -106,12 +138,18 @@ def ensure_reference() -> None:
             add_snapshots(shipped, actor="system", shipped=True)
 
 
+@cache
+def _shipped() -> tuple[Snapshot, ...]:
+    """The snapshots this version of oretrace ships (read once per process)."""
+    return tuple(shipped_snapshots())
+
+
 def _missing_shipped() -> list[Snapshot]:
     known = dict(ReferenceSnapshot.objects.filter(shipped=True).values_list("key", "sha256"))
     imported = set(ReferenceSnapshot.objects.filter(shipped=False).values_list("key", flat=True))
     return [
         s
-        for s in shipped_snapshots()
+        for s in _shipped()
         if s.info.key not in imported and known.get(s.info.key) != s.info.sha256
     ]
 

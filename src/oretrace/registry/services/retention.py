@@ -30,11 +30,13 @@ from typing import Any
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Q
 
 from oretrace.registry.models import (
     Correction,
     Declaration,
     LegalHold,
+    PortalSubmission,
     ReportingPeriod,
     StoredFile,
     Tombstone,
@@ -192,7 +194,12 @@ def apply_retention(actor: str, as_of: dt.date | None = None) -> RetentionPlan:
             tombstones.append(
                 (_tombstone("declaration", item, _digest(document), document, actor), item)
             )
+        originals = [i.object_id for i in plan.expired if i.kind == "original"]
         Correction.objects.filter(declaration_id__in=declarations).delete()
+        # who uploaded a purged file through the portal goes with it (ADR 0017)
+        PortalSubmission.objects.filter(
+            Q(declaration_id__in=declarations) | Q(stored_file__sha256__in=originals)
+        ).delete()
         Declaration.objects.filter(pk__in=declarations).delete()
         for item in plan.expired:
             if item.kind != "original":

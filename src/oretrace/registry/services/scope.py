@@ -40,6 +40,7 @@ class Permission(StrEnum):
 
     VIEW = "view"  # read suppliers, declarations, products, smelters, the dashboard
     ACT = "act"  # change supplier work: corrective actions, uploads, campaigns
+    CAMPAIGNS = "campaigns"  # read campaigns, their progress and the e-mail outbox
     REVIEW = "review"  # decide smelter matches
     AUDIT_LOG = "audit_log"  # read the audit log
     ADMINISTER = "administer"  # reports, reference data, people
@@ -47,9 +48,9 @@ class Permission(StrEnum):
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
-    Role.OFFICER: frozenset({Permission.VIEW, Permission.ACT}),
+    Role.OFFICER: frozenset({Permission.VIEW, Permission.ACT, Permission.CAMPAIGNS}),
     Role.REVIEWER: frozenset({Permission.VIEW, Permission.REVIEW}),
-    Role.AUDITOR: frozenset({Permission.VIEW, Permission.AUDIT_LOG}),
+    Role.AUDITOR: frozenset({Permission.VIEW, Permission.AUDIT_LOG, Permission.CAMPAIGNS}),
 }
 
 

@@ -31,6 +31,7 @@ from oretrace.registry.services.assessing import (
     period_responses,
     responses_inputs,
 )
+from oretrace.registry.services.minerals import extended_minerals
 from oretrace.registry.services.profile import load_profile
 from oretrace.reporting.data import (
     CorrectiveAction,
@@ -91,6 +92,7 @@ def report_snapshot(
         received_first=min(received, default=None),
         received_last=max(received, default=None),
         corrected=_corrected(responses),
+        extended_minerals=extended_minerals(year, as_of, supplier_ids=supplier_ids),
     )
 
 

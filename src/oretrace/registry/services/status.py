@@ -21,6 +21,7 @@ from oretrace.registry.services.assessment_cache import remembered, scope_key
 from oretrace.registry.services.scope import StaffScope, supplier_ids_for
 from oretrace.registry.services.snapshot import report_snapshot
 from oretrace.reporting.figures import PeriodFigures, period_figures
+from oretrace.reporting.minerals import MineralLine
 
 
 @dataclass(slots=True)
@@ -37,6 +38,7 @@ class PeriodStatus:
     suppliers_by_risk: Counter[str] = field(default_factory=Counter)
     as_of: dt.date | None = None
     figures: PeriodFigures | None = None
+    extended_minerals: tuple[MineralLine, ...] = ()  # EMRT, beside 3TG (docs/cli.md)
 
     @property
     def suppliers_without_response(self) -> int:
@@ -78,6 +80,7 @@ class PeriodStatus:
                 "corrective_actions": f.corrective_actions,
                 "suppliers_with_corrective_actions": f.suppliers_with_corrective_actions,
             }
+        values["extended_minerals"] = {m.mineral: m.as_json() for m in self.extended_minerals}
         return values
 
 
@@ -138,4 +141,5 @@ def _computed_status(
         suppliers_by_risk=Counter(figures.suppliers_by_risk),
         as_of=data.as_of,
         figures=figures,
+        extended_minerals=data.extended_minerals,
     )

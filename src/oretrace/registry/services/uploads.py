@@ -22,7 +22,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Count, Q
 
-from oretrace.registry.models import Declaration, GroupCompany, Job, ReportingPeriod
+from oretrace.registry.models import Declaration, GroupCompany, Job, ReportingPeriod, Supplier
 from oretrace.registry.services import jobs
 from oretrace.registry.services.ingest import ingest
 
@@ -48,10 +48,38 @@ def receive_upload(
     group_company: GroupCompany | None = None,
 ) -> Job:
     """Keep ``files`` in a fresh scratch folder and queue their ingest for period ``year``."""
+    batch = keep_files(files)
+    try:
+        return queue_ingest(batch, year, owner, group_company)
+    except BaseException:
+        batch.discard()
+        raise
+
+
+@dataclass(frozen=True, slots=True)
+class KeptBatch:
+    """Files kept in a scratch folder of their own, waiting for their ingest job."""
+
+    batch: str
+    folder: Path
+    names: list[str]
+    originals: list[str]
+
+    def paths(self) -> list[Path]:
+        return [self.folder / name for name in self.names]
+
+    def discard(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def keep_files(files: Iterable[UploadedFile]) -> KeptBatch:
+    """Write ``files`` to a fresh scratch folder (size and count limited; nothing is left
+    behind when one is refused)."""
     batch = uuid.uuid4().hex
     folder = upload_dir() / batch
     folder.mkdir(parents=True)
     names: list[str] = []
+    originals: list[str] = []
     try:
         for number, item in enumerate(files, start=1):
             if number > settings.ORETRACE_UPLOAD_MAX_BATCH_FILES:
@@ -59,19 +87,34 @@ def receive_upload(
                     f"at most {settings.ORETRACE_UPLOAD_MAX_BATCH_FILES} files per upload"
                 )
             names.append(_write(folder, number, item))
+            originals.append(original_name(item.name))
         if not names:
             raise UploadError("no file was uploaded")
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
+    return KeptBatch(batch, folder, names, originals)
+
+
+def queue_ingest(
+    batch: KeptBatch,
+    year: int,
+    owner: str,
+    group_company: GroupCompany | None = None,
+    *,
+    kind: str = "ingest",
+    extra: dict[str, Any] | None = None,
+) -> Job:
+    """Queue the ingest job of a kept batch (``kind`` names a handler that calls
+    :func:`run_ingest_job`; ``extra`` parameters are kept with the job)."""
     ReportingPeriod.for_year(year)
     return jobs.queue(
-        "ingest",
-        f"ingest:upload:{batch}",
+        kind,
+        f"{kind}:upload:{batch.batch}",
         owner,
-        {"batch": batch, "year": year, "files": names},
+        {"batch": batch.batch, "year": year, "files": batch.names, **(extra or {})},
         group_company=group_company,
-        total=len(names),
+        total=len(batch.names),
     )
 
 
@@ -79,9 +122,14 @@ def upload_dir() -> Path:
     return Path(settings.ORETRACE_UPLOAD_DIR)
 
 
+def original_name(name: str) -> str:
+    """The file's own name, without any folder a browser may send."""
+    return Path(name.replace("\\", "/")).name
+
+
 def _write(folder: Path, number: int, item: UploadedFile) -> str:
     limit = settings.ORETRACE_UPLOAD_MAX_FILE_BYTES
-    original = Path(item.name.replace("\\", "/")).name
+    original = original_name(item.name)
     safe = _UNSAFE.sub("_", original).strip(" .")[:150] or "file"
     name = f"{number:04d}-{safe}"
     size = 0
@@ -110,7 +158,15 @@ def run_ingest_job(job: Job, progress: jobs.Progress) -> dict[str, Any]:
     known_before = set(params["known_before"])
     known_files = sum(1 for d in digests.values() if d in known_before)
     progress.update(done=known_files, total=len(params["files"]), stage="reading")
-    summary = ingest(paths, year, job.owner, workers=1, on_file=lambda _r: progress.advance())
+    supplier = Supplier.objects.filter(pk=params.get("supplier") or 0).first()
+    summary = ingest(
+        paths,
+        year,
+        job.owner,
+        workers=1,
+        on_file=lambda _r: progress.advance(),
+        supplier=supplier,
+    )
     progress.update(done=len(paths), stage="summarising")
     files = describe_files(period, params["files"], digests, known_before)
     shutil.rmtree(folder, ignore_errors=True)
