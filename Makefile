@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test test-postgres lint bench bench-scale bench-web bench-real bench-portal clean messages \
+.PHONY: demo test test-postgres lint bench bench-scale bench-web bench-web-reference bench-real bench-portal clean messages \
 	makemessages
 
 # Translations: the .po files are the source (committed); the .mo files are build outputs
@@ -52,6 +52,9 @@ bench-scale: $(STAMP)
 
 bench-web: $(STAMP)  # on the demo's registry: run `make demo` first
 	$(BIN)/python benchmarks/web_pages.py --data demo-out/data
+
+bench-web-reference: $(STAMP)  # builds .bench/reference once (~25 min on 2 cores), then reuses it
+	$(BIN)/python benchmarks/web_pages.py --reference-scale .bench/reference
 
 bench-portal: $(STAMP)  # PostgreSQL: a throwaway server (set ORETRACE_PG_PORT) or --database-url
 	$(BIN)/python benchmarks/portal_load.py

@@ -15,6 +15,7 @@ class RegistryConfig(AppConfig):
         from oretrace.registry.file_modes import private_sqlite_files
 
         post_migrate.connect(_guard_audit_log, sender=self)
+        post_migrate.connect(_count_writes, sender=self)
         connection_created.connect(private_sqlite_files, dispatch_uid="oretrace-private-sqlite")
 
 
@@ -25,3 +26,12 @@ def _guard_audit_log(using: str = "default", **_: Any) -> None:
     from oretrace.registry import append_only
 
     append_only.ensure(connections[using])
+
+
+def _count_writes(using: str = "default", **_: Any) -> None:
+    """Every counted table needs its data-version triggers, new tables and rebuilt ones too."""
+    from django.db import connections
+
+    from oretrace.registry import data_version
+
+    data_version.ensure(connections[using])

@@ -2,6 +2,7 @@
 
 from oretrace.registry.models.actions import CorrectiveAction
 from oretrace.registry.models.audit import AuditChainHead, AuditEntry
+from oretrace.registry.models.cache import AssessmentCache, DataVersion
 from oretrace.registry.models.campaigns import (
     Campaign,
     OutboxMessage,
@@ -49,6 +50,7 @@ from oretrace.registry.models.supply_chain import (
 )
 
 __all__ = [
+    "AssessmentCache",
     "AuditChainHead",
     "AuditEntry",
     "BomLine",
@@ -56,6 +58,7 @@ __all__ = [
     "Campaign",
     "Contact",
     "Correction",
+    "DataVersion",
     "CorrectiveAction",
     "Declaration",
     "DeclarationProduct",

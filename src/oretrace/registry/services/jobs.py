@@ -122,6 +122,10 @@ def run(job_id: int, worker: str) -> str:
         stage="done",
     )
     record(actor, "job.finished", job, attempt=job.attempts)
+    if job.kind == "ingest" and "year" in job.params:
+        from oretrace.registry.services.warming import warm_period
+
+        warm_period(int(job.params["year"]))  # the next dashboard reads the figures back
     return "done"
 
 

@@ -11,10 +11,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 
 from oretrace.registry.models import (
     BomLine,
+    Declaration,
+    DeclarationSmelter,
     PartSource,
     Product,
     ReferenceSmelter,
@@ -37,16 +49,28 @@ def reference_smelters() -> QuerySet[ReferenceSmelter]:
 
 def smelters_reported(scope: StaffScope, year: int) -> QuerySet[ReferenceSmelter]:
     """Every reference smelter, annotated with ``rows`` (in scope) and ``latest_status``."""
-    rows = Q(
-        reported_rows__declaration__period__year=year,
-        reported_rows__declaration__is_current=True,
-    )
+    current = Declaration.objects.filter(period__year=year, is_current=True)
     ids = supplier_ids_for(scope)
     if ids is not None:
-        rows &= Q(reported_rows__declaration__supplier_id__in=ids)
+        current = current.filter(supplier_id__in=ids)
+    # one grouped count over the period's rows (by declaration), then a CASE per smelter
+    # named: a join of every smelter row of every period took seconds at the reference scale
+    named = dict(
+        DeclarationSmelter.objects.filter(declaration_id__in=current.values("id"))
+        .exclude(smelter=None)
+        .order_by()
+        .values_list("smelter_id")
+        .annotate(n=Count("pk"))
+        .values_list("smelter_id", "n")
+    )
+    rows = Case(
+        *[When(pk=pk, then=Value(n)) for pk, n in sorted(named.items())],
+        default=Value(0),
+        output_field=IntegerField(),
+    )
     latest = SmelterStatus.objects.filter(smelter=OuterRef("pk")).order_by("-as_of", "-pk")
     return ReferenceSmelter.objects.annotate(
-        rows=Count("reported_rows", filter=rows),
+        rows=rows,
         latest_status=Subquery(latest.values("status")[:1]),
     )
 

@@ -11,12 +11,14 @@ from django.db.models import QuerySet
 
 from oretrace.registry.models import DeclarationSmelter, ReviewDecision
 from oretrace.registry.services.review import ReviewError, accept, history, reject, review_queue
-from oretrace.registry.services.scope import StaffScope, smelter_rows_for
+from oretrace.registry.services.scope import StaffScope, smelter_rows_for, supplier_ids_for
 
 
 def queue_for(scope: StaffScope, year: int) -> QuerySet[DeclarationSmelter]:
     """The period's open rows that ``scope`` may see, review proposals first."""
-    return review_queue(year).filter(pk__in=smelter_rows_for(scope).values("pk"))
+    ids = supplier_ids_for(scope)  # the scope of smelter_rows_for, without listing every row
+    queue = review_queue(year)
+    return queue if ids is None else queue.filter(declaration__supplier_id__in=ids)
 
 
 def row_for(scope: StaffScope, row_id: int) -> DeclarationSmelter | None:

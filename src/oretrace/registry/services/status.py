@@ -17,6 +17,7 @@ from django.db.models import Q, QuerySet
 
 from oretrace.assessment.smelters import SmelterAssessment
 from oretrace.registry.models import Declaration, ReportingPeriod
+from oretrace.registry.services.assessment_cache import remembered, scope_key
 from oretrace.registry.services.scope import StaffScope, supplier_ids_for
 from oretrace.registry.services.snapshot import report_snapshot
 from oretrace.reporting.figures import PeriodFigures, period_figures
@@ -111,11 +112,20 @@ def period_status(
     """The period's figures as of ``as_of`` (default today), for the whole group or for the
     suppliers in ``scope`` (a compliance officer's group companies) or ``supplier_ids``.
     The dashboard, ``oretrace status`` and the report all count through
-    ``oretrace.reporting.figures.period_figures``, so their numbers cannot differ."""
+    ``oretrace.reporting.figures.period_figures``, so their numbers cannot differ.
+    The result is remembered until the registry's data next changes (assessment_cache)."""
     if scope is not None:
         in_scope = supplier_ids_for(scope)
         if in_scope is not None:
             supplier_ids = set(in_scope) & set(supplier_ids) if supplier_ids else set(in_scope)
+    ids = None if supplier_ids is None else frozenset(supplier_ids)
+    params = (year, (as_of or dt.date.today()).isoformat(), scope_key(ids))
+    return remembered("period_status", params, lambda: _computed_status(year, as_of, ids))
+
+
+def _computed_status(
+    year: int, as_of: dt.date | None, supplier_ids: Collection[int] | None
+) -> PeriodStatus:
     data = report_snapshot(year, as_of, supplier_ids=supplier_ids)
     figures = period_figures(data)
     return PeriodStatus(

@@ -121,3 +121,17 @@ def _by_assessment(
         result = assessment.rcoi.get(filters.metal)
         rows = rows.filter(pk__in=[int(k) for k in (result.users if result else ())])
     return rows
+
+
+def group_company_names(rows: QuerySet[Supplier]) -> dict[int, list[str]]:
+    """Supplier id → its group companies' names (sorted), for every row of ``rows`` in one
+    query: a download of thousands of rows without a prefetch per supplier object."""
+    names: dict[int, list[str]] = {}
+    pairs = (
+        SupplierRelationship.objects.filter(supplier_id__in=rows.order_by().values("pk"))
+        .order_by("group_company__name", "pk")
+        .values_list("supplier_id", "group_company__name")
+    )
+    for supplier_id, name in pairs:
+        names.setdefault(supplier_id, []).append(name)
+    return names

@@ -23,6 +23,7 @@ from oretrace.registry.services.standing import scoped_assessment
 from oretrace.registry.services.supplier_list import (
     RESPONSE_STATES,
     SupplierFilters,
+    group_company_names,
     supplier_table,
 )
 from oretrace.reporting.table_files import Cell, table_csv, table_xlsx
@@ -106,18 +107,25 @@ class SupplierListPage(ListPage[Supplier]):
 def supplier_records(
     rows: QuerySet[Supplier], risks: dict[str, SupplierRisk]
 ) -> Iterator[tuple[Cell, ...]]:
-    for s in rows:
-        risk = risks.get(str(s.pk))
+    companies = group_company_names(rows)
+    # tuples, not model objects: thousands of rows (annotations from supplier_table)
+    columns = rows.prefetch_related(None).values_list(  # type: ignore[misc]
+        "pk", "name", "unique_id", "country", "declaration_status", "open_actions", "unverified"
+    )
+    for pk, name, unique_id, country, status, open_actions, unverified in columns.iterator(
+        chunk_size=2000
+    ):
+        risk = risks.get(str(pk))
         yield (
-            s.name,
-            s.unique_id,
-            s.country,
-            ", ".join(r.group_company.name for r in s.relationships.all()),
-            getattr(s, "declaration_status", None) or "no response",
+            name,
+            unique_id,
+            country,
+            ", ".join(companies.get(pk, ())),
+            status or "no response",
             risk.level.value if risk else "",
             ", ".join(f.code for f in risk.flags) if risk else "",
-            getattr(s, "open_actions", 0),
-            "yes" if s.unverified else "",
+            open_actions or 0,
+            "yes" if unverified else "",
         )
 
 
