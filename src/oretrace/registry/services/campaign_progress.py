@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from oretrace.registry.models import Campaign, OutboxMessage, SupplierRequest
+from oretrace.registry.services.portal import AcknowledgementSummary, acknowledgements_by_supplier
 from oretrace.registry.services.submissions import AnswerState, answer_states
 
 NO_ANSWER = AnswerState()
@@ -34,6 +35,8 @@ class RequestProgress:
     overdue: bool
     bounced: bool
     last_message: OutboxMessage | None
+    #: the supplier's latest acknowledgement of the sourcing policy / letter of agreement
+    acknowledgements: tuple[AcknowledgementSummary, ...] = ()
 
     @property
     def state(self) -> str:
@@ -103,6 +106,7 @@ def campaign_progress(
     ):
         assert message.request_id is not None
         last[message.request_id] = message
+    acknowledged = acknowledgements_by_supplier({r.supplier_id for r in rows})
     progress = Progress(campaign, requests=len(rows))
     for request in rows:
         answer = states.get(request.pk, NO_ANSWER)
@@ -116,6 +120,7 @@ def campaign_progress(
             overdue=overdue,
             bounced=request.bounced_at is not None,
             last_message=last.get(request.pk),
+            acknowledgements=tuple(acknowledged.get(request.supplier_id, ())),
         )
         progress.rows.append(row)
         progress.invited += invited
