@@ -157,3 +157,13 @@ def test_the_letter_is_set_and_shown_through_the_profile_cli(db: None, tmp_path:
     assert not hasattr(load_profile(), "letter_of_agreement")
     with pytest.raises(ProfileError, match="letter_of_agreement must be a text"):
         update_profile({"letter_of_agreement": ["a", "b"]}, "test")
+
+
+def test_the_letter_is_asked_in_the_suppliers_language(portal: Portal) -> None:
+    set_letter()
+    client = enter(portal, "a")
+    pk = portal.request["a"].pk
+    japanese = client.get(f"/portal/requests/{pk}/letter/", HTTP_ACCEPT_LANGUAGE="ja")
+    assert "当社の合意書" in japanese.content.decode()
+    chinese = client.get(f"/portal/requests/{pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert "阅读并接受协议书" in chinese.content.decode()
