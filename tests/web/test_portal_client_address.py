@@ -27,8 +27,10 @@ def portal(world: World) -> Portal:
 
 
 def seen(remote: str, forwarded: str | None = None) -> str:
-    extra = {"HTTP_X_FORWARDED_FOR": forwarded} if forwarded is not None else {}
-    return client_address(RequestFactory().get("/portal/", REMOTE_ADDR=remote, **extra))
+    request = RequestFactory().get("/portal/", REMOTE_ADDR=remote)
+    if forwarded is not None:
+        request.META["HTTP_X_FORWARDED_FOR"] = forwarded
+    return client_address(request)
 
 
 def test_without_trusted_proxies_forwarded_for_is_ignored() -> None:
