@@ -23,6 +23,7 @@ Environment:
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import os
 import secrets
 import tempfile
@@ -325,6 +326,15 @@ ORETRACE_PORTAL_FAILURE_WINDOW_SECONDS = int(
 ORETRACE_TRUSTED_PROXIES = tuple(
     p.strip() for p in os.environ.get("ORETRACE_TRUSTED_PROXIES", "").split(",") if p.strip()
 )
+for _proxy in ORETRACE_TRUSTED_PROXIES:  # refuse a typo at start-up, not on a supplier's visit
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as _exc:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            f"ORETRACE_TRUSTED_PROXIES: {_proxy!r} is not an address or network"
+        ) from _exc
 #: Largest portal upload request (all files together, bytes): refused from its
 #: Content-Length before the body is read. Each file is also held to
 #: ORETRACE_UPLOAD_MAX_FILE_BYTES while it streams in.

@@ -5,6 +5,10 @@ and a revoked or expired link used again counts as a failed attempt too."""
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -64,6 +68,24 @@ def test_behind_trusted_proxies_the_right_most_untrusted_entry_is_the_client(
 def test_a_malformed_trusted_proxy_setting_is_refused_by_name() -> None:
     with pytest.raises(ImproperlyConfigured, match="ORETRACE_TRUSTED_PROXIES"):
         seen("10.0.0.5", "198.51.100.7")
+
+
+def test_a_malformed_trusted_proxy_variable_stops_the_app_at_start(tmp_path: Path) -> None:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("ORETRACE_")}
+    started = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env=environment
+        | {
+            "DJANGO_SETTINGS_MODULE": "oretrace.settings",
+            "ORETRACE_DATA_DIR": str(tmp_path),
+            "ORETRACE_TRUSTED_PROXIES": "10.0.0.1, proxy.example",
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert started.returncode != 0
+    assert "ORETRACE_TRUSTED_PROXIES: 'proxy.example' is not an address" in started.stderr
 
 
 @override_settings(
