@@ -23,6 +23,7 @@ Environment:
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import os
 import secrets
 import tempfile
@@ -318,6 +319,22 @@ ORETRACE_PORTAL_FAILURES_GLOBAL = int(os.environ.get("ORETRACE_PORTAL_FAILURES_G
 ORETRACE_PORTAL_FAILURE_WINDOW_SECONDS = int(
     os.environ.get("ORETRACE_PORTAL_FAILURE_WINDOW_SECONDS", 900)
 )
+#: Reverse proxies in front of the app (comma-separated addresses or networks, e.g.
+#: ``127.0.0.1,10.0.0.0/8``). Only when the direct peer (REMOTE_ADDR) is one of them does the
+#: portal read X-Forwarded-For, taking its right-most entry that is not a trusted proxy as
+#: the client's address (rate limits, acknowledgements). Empty: REMOTE_ADDR is the client.
+ORETRACE_TRUSTED_PROXIES = tuple(
+    p.strip() for p in os.environ.get("ORETRACE_TRUSTED_PROXIES", "").split(",") if p.strip()
+)
+for _proxy in ORETRACE_TRUSTED_PROXIES:  # refuse a typo at start-up, not on a supplier's visit
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as _exc:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            f"ORETRACE_TRUSTED_PROXIES: {_proxy!r} is not an address or network"
+        ) from _exc
 #: Largest portal upload request (all files together, bytes): refused from its
 #: Content-Length before the body is read. Each file is also held to
 #: ORETRACE_UPLOAD_MAX_FILE_BYTES while it streams in.

@@ -128,6 +128,7 @@ def test_every_portal_form_needs_the_csrf_token(portal: Portal) -> None:
     forms: dict[str, dict[str, str]] = {
         f"/portal/requests/{pk}/contacts/": {"name": "X", "email": "x@example.com"},
         f"/portal/requests/{pk}/policy/": {"name": "X", "email": "x@example.com", "agree": "on"},
+        f"/portal/requests/{pk}/letter/": {"name": "X", "email": "x@example.com", "agree": "on"},
         "/portal/language/": {"language": "ja", "next": "/portal/"},
         "/portal/leave/": {},
     }
@@ -193,6 +194,7 @@ def portal_urls(pk: int) -> list[str]:
         f"/portal/requests/{pk}/",
         f"/portal/requests/{pk}/contacts/",
         f"/portal/requests/{pk}/policy/",
+        f"/portal/requests/{pk}/letter/",
         f"/portal/requests/{pk}/template/",
         f"/portal/requests/{pk}/answers/",
     ]
@@ -260,6 +262,7 @@ def test_every_portal_route_is_covered_by_the_isolation_tests() -> None:
         "portal-request",
         "portal-contacts",
         "portal-policy",
+        "portal-letter",
         "portal-language",
         "portal-leave",
         *ANSWER_ROUTES,

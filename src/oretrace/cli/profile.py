@@ -14,7 +14,7 @@ from oretrace.cli.registry import default_actor
 
 @click.group()
 def profile() -> None:
-    """The organisation profile: filer facts, policy, team, grievance mechanism, …"""
+    """The organisation profile: filer facts, policy, letter of agreement, team, …"""
 
 
 @profile.command("load")
@@ -37,9 +37,9 @@ def profile_load(file: Path) -> None:
 def profile_show(as_json: bool) -> None:
     """Print the profile (every field, empty ones included)."""
     open_registry()
-    from oretrace.registry.services.profile import load_profile
+    from oretrace.registry.services.profile import load_letter_fields, load_profile
 
-    values = dataclasses.asdict(load_profile())
+    values = dataclasses.asdict(load_profile()) | load_letter_fields()
     if as_json:
         click.echo(json.dumps(values, ensure_ascii=False, indent=2))
         return

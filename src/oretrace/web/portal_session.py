@@ -31,6 +31,7 @@ from django.template.response import TemplateResponse
 
 from oretrace.registry.models import SupplierAccess
 from oretrace.registry.services.portal import PortalScope, scope_for, scope_of
+from oretrace.web.client_address import client_address
 
 SESSION_KEY = "oretrace_portal_access"
 PORTAL_PREFIX = "/portal/"
@@ -55,9 +56,22 @@ def portal_scope(request: HttpRequest) -> PortalScope | None:
     return scope_for(request.session.get(SESSION_KEY))
 
 
+def forget_dead_link(request: HttpRequest) -> bool:
+    """When a session without a live scope still holds a link id (the link was revoked or
+    expired since), drop the id and say so: that use of a dead link counts as one failed
+    attempt, once, so a page left polling does not lock its address out."""
+    if getattr(request, "user", None) is not None and request.user.is_authenticated:
+        return False
+    if SESSION_KEY not in request.session:
+        return False
+    del request.session[SESSION_KEY]
+    return True
+
+
 def client_ip(request: HttpRequest) -> str:
-    """The caller's address as the server saw it (a proxy in front sets REMOTE_ADDR)."""
-    return str(request.META.get("REMOTE_ADDR") or "unknown")
+    """The caller's address: REMOTE_ADDR, or behind a trusted proxy the client it names
+    (``ORETRACE_TRUSTED_PROXIES``, :mod:`oretrace.web.client_address`)."""
+    return client_address(request)
 
 
 def neutral_page(request: HttpRequest, status: int = 404) -> HttpResponse:

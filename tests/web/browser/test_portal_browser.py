@@ -1,6 +1,6 @@
 """The supplier portal in a real browser: a supplier opens its link, switches to Japanese,
 uploads a workbook with mistakes, sees its findings with sheet and cell once the worker has
-run (without reloading), and acknowledges the sourcing policy.
+run (without reloading), acknowledges the sourcing policy and accepts the letter of agreement.
 
 Screenshots of the pages (English and Japanese) go to the test's temporary folder, or to
 ``ORETRACE_PORTAL_SCREENSHOTS`` when set (how docs/images/portal-*.png are made)."""
@@ -14,6 +14,7 @@ from typing import Any
 from playwright.sync_api import Page, expect
 
 from oretrace.registry.models import PolicyAcknowledgement, PortalSubmission, SupplierRequest
+from oretrace.registry.services.profile import update_profile
 from oretrace.registry.worker import work
 from tests.web.portal_world import build_portal
 from tests.web.test_portal_answers import workbook
@@ -35,6 +36,10 @@ def test_a_supplier_answers_in_japanese_and_reads_its_findings(
     shots = Path(os.environ.get("ORETRACE_PORTAL_SCREENSHOTS") or tmp_path / "shots")
     shots.mkdir(parents=True, exist_ok=True)
     portal = build_portal(live_world)
+    update_profile(
+        {"letter_of_agreement": "We answer every year.", "letter_of_agreement_version": "L1"},
+        "test",
+    )
     request = portal.request["a"]
     page.set_viewport_size({"width": 1100, "height": 900})
 
@@ -96,3 +101,14 @@ def test_a_supplier_answers_in_japanese_and_reads_its_findings(
         "127.0.0.1",
     )
     assert "Chrome" in ack.user_agent
+
+    page.click("#acknowledge-letter-link")
+    expect(page.locator("#letter-version")).to_contain_text("L1")
+    page.fill("#id_name", "Taro Yamada")
+    page.fill("#id_email", "taro@alpha.example")
+    page.check("#id_agree")
+    page.click("#letter-submit")
+    page.wait_for_url(f"**/portal/requests/{request.pk}/#letter")
+    expect(page.locator("#letter-acknowledged")).to_be_visible()
+    letter = PolicyAcknowledgement.objects.get(document="letter")
+    assert (letter.document_version, letter.ip_address) == ("L1", "127.0.0.1")

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from oretrace.registry.models import Campaign, OutboxMessage, SupplierRequest
+from oretrace.registry.services.portal import AcknowledgementSummary, acknowledgements_by_supplier
 from oretrace.registry.services.submissions import AnswerState, answer_states
 
 NO_ANSWER = AnswerState()
@@ -46,6 +47,8 @@ class RequestProgress:
     overdue: bool
     bounced: bool
     last_message: LastMessage | None
+    #: the supplier's latest acknowledgement of the sourcing policy / letter of agreement
+    acknowledgements: tuple[AcknowledgementSummary, ...] = ()
 
     @property
     def state(self) -> str:
@@ -119,6 +122,7 @@ def campaign_progress(
     for request_id, purpose, status, created_at in sent.iterator(chunk_size=5000):
         if request_id in wanted:
             last[request_id] = LastMessage(purpose, status, created_at)
+    acknowledged = acknowledgements_by_supplier({r.supplier_id for r in rows})
     progress = Progress(campaign, requests=len(rows))
     for request in rows:
         answer = states.get(request.pk, NO_ANSWER)
@@ -132,6 +136,7 @@ def campaign_progress(
             overdue=overdue,
             bounced=request.bounced_at is not None,
             last_message=last.get(request.pk),
+            acknowledgements=tuple(acknowledged.get(request.supplier_id, ())),
         )
         progress.rows.append(row)
         progress.invited += invited

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -29,7 +30,7 @@ from oretrace.registry.models import (
     SupplierRequest,
 )
 from oretrace.registry.services import audit
-from oretrace.registry.services.profile import load_profile
+from oretrace.registry.services.profile import load_letter_fields, load_profile
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,12 +127,13 @@ def confirm_contacts(
     return locked
 
 
-# --- sourcing policy ------------------------------------------------------------------
+# --- sourcing policy and letter of agreement -------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
 class PolicyDocument:
-    """The company's sourcing policy as the organisation profile states it."""
+    """A document suppliers acknowledge, as the organisation profile states it: the
+    sourcing policy or the letter of agreement."""
 
     document: str
     text: str
@@ -148,8 +150,58 @@ def policy_document() -> PolicyDocument:
     changed policy asks for a new acknowledgement."""
     profile = load_profile()
     text, url = profile.policy_summary.strip(), profile.policy_url.strip()
-    version = hashlib.sha256(f"{text}\n{url}".encode()).hexdigest()[:12]
-    return PolicyDocument(PolicyAcknowledgement.Document.POLICY, text, url, version)
+    return PolicyDocument(PolicyAcknowledgement.Document.POLICY, text, url, digest(text, url))
+
+
+def letter_document() -> PolicyDocument:
+    """The letter of agreement to acknowledge; its version is the one the profile gives
+    (``letter_of_agreement_version``), else a digest of the text and address."""
+    letter = load_letter_fields()
+    text = letter["letter_of_agreement"].strip()
+    url = letter["letter_of_agreement_url"].strip()
+    version = letter["letter_of_agreement_version"].strip()[:50] or digest(text, url)
+    return PolicyDocument(PolicyAcknowledgement.Document.LETTER, text, url, version)
+
+
+def document_to_acknowledge(kind: str) -> PolicyDocument:
+    """The policy (``"policy"``) or the letter of agreement (``"letter"``)."""
+    if kind == PolicyAcknowledgement.Document.LETTER:
+        return letter_document()
+    return policy_document()
+
+
+def digest(text: str, url: str) -> str:
+    return hashlib.sha256(f"{text}\n{url}".encode()).hexdigest()[:12]
+
+
+@dataclass(frozen=True, slots=True)
+class AcknowledgementSummary:
+    """The latest acknowledgement of one document by one supplier, for staff pages."""
+
+    document: str
+    version: str
+    name: str
+    acknowledged_at: dt.datetime
+
+
+def acknowledgements_by_supplier(
+    supplier_ids: Iterable[int],
+) -> dict[int, list[AcknowledgementSummary]]:
+    """Per supplier, its latest acknowledgement of each document (policy first), in one
+    query; staff campaign rows and the supplier page show them."""
+    latest: dict[int, dict[str, AcknowledgementSummary]] = {}
+    rows = PolicyAcknowledgement.objects.filter(supplier_id__in=list(supplier_ids)).order_by(
+        "acknowledged_at", "pk"
+    )
+    for ack in rows:
+        latest.setdefault(ack.supplier_id, {})[ack.document] = AcknowledgementSummary(
+            ack.document, ack.document_version, ack.name, ack.acknowledged_at
+        )
+    order = [choice.value for choice in PolicyAcknowledgement.Document]
+    return {
+        supplier: [documents[kind] for kind in order if kind in documents]
+        for supplier, documents in latest.items()
+    }
 
 
 def acknowledgement_of(
@@ -177,7 +229,7 @@ def acknowledge_policy(
     user_agent: str,
     actor: str,
 ) -> PolicyAcknowledgement:
-    """Record who acknowledged the policy, when and from where; audited."""
+    """Record who acknowledged the policy or letter, when and from where; audited."""
     with transaction.atomic():
         acknowledgement = PolicyAcknowledgement.objects.create(
             request=request,
@@ -191,7 +243,7 @@ def acknowledge_policy(
         )
         audit.record(
             actor,
-            "portal.policy_acknowledged",
+            f"portal.{policy.document}_acknowledged",
             acknowledgement,
             request=request.pk,
             supplier=request.supplier_id,

@@ -1,4 +1,11 @@
-"""The organisation profile: the filer's facts and due-diligence texts reports are written from."""
+"""The organisation profile: the filer's facts and due-diligence texts reports are written from.
+
+Besides the report fields (:class:`~oretrace.reporting.data.Organisation`), the profile
+keeps the supplier-facing letter of agreement (:data:`LETTER_FIELDS`) that the portal asks
+suppliers to acknowledge. Those are kept out of ``Organisation`` on purpose: no report uses
+them, and adding them there would change the fingerprint of every report snapshot
+(docs/portal.md).
+"""
 
 from __future__ import annotations
 
@@ -15,6 +22,11 @@ from oretrace.reporting.data import Organisation
 
 FIELDS = {f.name: f for f in dataclasses.fields(Organisation)}
 
+#: The letter of agreement suppliers acknowledge on the portal: its text, the address of the
+#: full letter, and the version the organisation gives it (when empty, a digest of the text
+#: and address stands for it).
+LETTER_FIELDS = ("letter_of_agreement", "letter_of_agreement_url", "letter_of_agreement_version")
+
 
 class ProfileError(ValueError):
     """A profile file with unknown keys or values of the wrong kind."""
@@ -25,14 +37,34 @@ def load_profile() -> Organisation:
     return organisation_from(row.data if row else {})
 
 
+def load_letter_fields() -> dict[str, str]:
+    """The letter-of-agreement fields of the stored profile (empty texts when unset)."""
+    row = OrganisationProfile.objects.order_by("id").first()
+    return letter_fields_from(row.data if row else {})
+
+
+def letter_fields_from(values: dict[str, Any]) -> dict[str, str]:
+    letter: dict[str, str] = {}
+    for name in LETTER_FIELDS:
+        value = values.get(name, "")
+        if not isinstance(value, str | int | float) or isinstance(value, bool):
+            raise ProfileError(f"{name} must be a text")
+        letter[name] = str(value)
+    return letter
+
+
 def organisation_from(values: dict[str, Any]) -> Organisation:
-    unknown = sorted(set(values) - set(FIELDS))
+    known = [*FIELDS, *LETTER_FIELDS]
+    unknown = sorted(set(values) - set(known))
     if unknown:
         raise ProfileError(
-            f"unknown profile field(s): {', '.join(unknown)}; known: {', '.join(FIELDS)}"
+            f"unknown profile field(s): {', '.join(unknown)}; known: {', '.join(known)}"
         )
+    letter_fields_from(values)
     kwargs: dict[str, Any] = {}
     for name, value in values.items():
+        if name in LETTER_FIELDS:
+            continue
         default = getattr(Organisation(), name)
         if isinstance(default, tuple):
             if isinstance(value, str) or not isinstance(value, list | tuple):

@@ -1,5 +1,5 @@
 """The supplier portal: a link opens a session; the supplier sees its own requests, confirms
-its contact and acknowledges the sourcing policy (docs/portal.md).
+its contact and acknowledges the sourcing policy and the letter of agreement (docs/portal.md).
 
 Every page here derives from :class:`PortalPage`: no live portal session (or a staff
 session) answers the one neutral page, and an object outside the supplier's scope answers
@@ -33,6 +33,8 @@ from oretrace.registry.services.portal import (
     acknowledgement_of,
     confirm_contacts,
     contact_details,
+    document_to_acknowledge,
+    letter_document,
     policy_document,
     remember_locale,
     requests_for,
@@ -42,6 +44,7 @@ from oretrace.registry.services.profile import load_profile
 from oretrace.web.portal_session import (
     client_ip,
     close_session,
+    forget_dead_link,
     neutral_page,
     open_session,
     portal_scope,
@@ -57,6 +60,8 @@ class PortalPage(View):
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         scope = portal_scope(request)
         if scope is None:
+            if forget_dead_link(request):
+                portal_attempts.record_failure(client_ip(request))
             return neutral_page(request)
         self.scope = scope
         try:
@@ -122,7 +127,7 @@ class RequestPage(PortalPage):
         return self.page(self.supplier_request())
 
     def page(self, supplier_request: SupplierRequest, **extra: Any) -> HttpResponse:
-        policy = policy_document()
+        policy, letter = policy_document(), letter_document()
         return self.render(
             {
                 "supplier_request": supplier_request,
@@ -131,6 +136,10 @@ class RequestPage(PortalPage):
                 "policy": policy,
                 "acknowledgement": acknowledgement_of(supplier_request, policy)
                 if policy.stated
+                else None,
+                "letter": letter,
+                "letter_acknowledgement": acknowledgement_of(supplier_request, letter)
+                if letter.stated
                 else None,
                 **answers_of(supplier_request),
                 **extra,
@@ -179,13 +188,21 @@ class PolicyForm(forms.Form):
     )
 
 
+class LetterForm(PolicyForm):
+    agree = forms.BooleanField(
+        label=_("I have read the letter of agreement and accept it on behalf of my company.")
+    )
+
+
 class PolicyPage(PortalPage):
     """Read and acknowledge the company's sourcing policy (who, when, from where)."""
 
     template_name = "portal/policy.html"
+    document: ClassVar[str] = "policy"
+    form_class: ClassVar[type[PolicyForm]] = PolicyForm
 
     def context(self, supplier_request: SupplierRequest, form: PolicyForm) -> dict[str, Any]:
-        policy = policy_document()
+        policy = document_to_acknowledge(self.document)
         return {
             "supplier_request": supplier_request,
             "policy": policy,
@@ -196,13 +213,13 @@ class PolicyPage(PortalPage):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         supplier_request = self.supplier_request()
         details = contact_details(supplier_request)
-        form = PolicyForm(initial={"name": details.name, "email": details.email})
+        form = self.form_class(initial={"name": details.name, "email": details.email})
         return self.render(self.context(supplier_request, form))
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         supplier_request = self.supplier_request()
-        policy = policy_document()
-        form = PolicyForm(request.POST)
+        policy = document_to_acknowledge(self.document)
+        form = self.form_class(request.POST)
         if not policy.stated or not form.is_valid():
             return self.render(self.context(supplier_request, form))
         acknowledge_policy(
@@ -214,7 +231,15 @@ class PolicyPage(PortalPage):
             user_agent=request.headers.get("User-Agent", ""),
             actor=supplier_actor(supplier_request),
         )
-        return redirect(reverse("portal-request", args=[supplier_request.pk]) + "#policy")
+        return redirect(reverse("portal-request", args=[supplier_request.pk]) + f"#{self.document}")
+
+
+class LetterPage(PolicyPage):
+    """Read and accept the company's letter of agreement (who, when, from where)."""
+
+    template_name = "portal/letter.html"
+    document = "letter"
+    form_class = LetterForm
 
 
 def safe_next(request: HttpRequest, fallback: str) -> str:
@@ -262,6 +287,7 @@ urlpatterns = [
     path("portal/requests/<int:pk>/", RequestPage.as_view(), name="portal-request"),
     path("portal/requests/<int:pk>/contacts/", ContactsPage.as_view(), name="portal-contacts"),
     path("portal/requests/<int:pk>/policy/", PolicyPage.as_view(), name="portal-policy"),
+    path("portal/requests/<int:pk>/letter/", LetterPage.as_view(), name="portal-letter"),
     path("portal/language/", LanguagePage.as_view(), name="portal-language"),
     path("portal/leave/", LeavePage.as_view(), name="portal-leave"),
 ]
