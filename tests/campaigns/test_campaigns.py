@@ -17,7 +17,13 @@ from oretrace.registry.models import (
     StoredFile,
     SupplierRequest,
 )
-from oretrace.registry.services import campaigns, outbox, portal_events, portal_tokens
+from oretrace.registry.services import (
+    campaign_mail,
+    campaigns,
+    outbox,
+    portal_events,
+    portal_tokens,
+)
 from oretrace.registry.services.campaign_progress import campaign_progress
 from oretrace.registry.services.scope import StaffScope
 from tests.campaigns.conftest import DUE, HEAD_OFFICE, Group
@@ -220,3 +226,30 @@ def test_resend_extend_close_and_revoke_are_audited(group: Group, smtp_server: S
         "campaign.closed",
     ]
     assert campaign.closed_at is not None and campaign.closed_at <= timezone.now()
+
+
+def test_an_interrupted_send_resumes_without_inviting_anyone_twice(
+    group: Group, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    campaign = _campaign(group)
+    real = campaign_mail.invitation
+    calls: list[str] = []
+
+    def failing_second(request: SupplierRequest, raw: str) -> campaign_mail.Rendered:
+        calls.append(request.supplier.name)
+        if len(calls) == 2:
+            raise RuntimeError("the process died here")
+        return real(request, raw)
+
+    monkeypatch.setattr(campaign_mail, "invitation", failing_second)
+    with pytest.raises(RuntimeError):
+        campaigns.send_campaign(campaign, "cli:test", batch=1)
+    assert OutboxMessage.objects.filter(purpose="invitation").count() == 1
+    campaign.refresh_from_db()
+    assert campaign.status == "sent"  # the first batch is kept
+    monkeypatch.setattr(campaign_mail, "invitation", real)
+    resumed = campaigns.send_campaign(campaign, "cli:test", batch=1)
+    assert (resumed.queued, resumed.already) == (1, 1)
+    assert OutboxMessage.objects.filter(purpose="invitation").count() == 2
+    # the rolled-back batch left no link behind: one per invited request
+    assert sum(r.accesses.count() for r in campaign.requests.all()) == 2

@@ -121,6 +121,17 @@ def test_auditor_reads_reviewer_is_refused_other_company_is_404(login: Any, worl
     page = auditor.get(reverse("campaign", args=[mine.pk])).content
     assert b"Send the invitations" not in page
     assert auditor.post(reverse("campaign-send", args=[mine.pk])).status_code == 403
+    fragment = auditor.get(
+        reverse("campaign", args=[mine.pk]) + "?fragment=figures", HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert fragment.startswith('<section class="figures"') and "<html" not in fragment
+    assert "invited" in fragment and "bounced" in fragment
+    assert (
+        officer.get(
+            reverse("campaign", args=[theirs.pk]) + "?fragment=figures", HTTP_HX_REQUEST="true"
+        ).status_code
+        == 404
+    )
     reviewer = login("reviewer")
     assert reviewer.get(reverse("campaigns")).status_code == 403
     assert reviewer.get(reverse("outbox")).status_code == 403
@@ -145,6 +156,15 @@ def test_outbox_page_filters_and_retries_a_failed_message(login: Any, world: Wor
     message.refresh_from_db()
     assert message.status == "queued"
     assert AuditEntry.objects.get(action="outbox.retried").actor == "user:officer_a"
+    assert b"No mail server is set" not in officer.get(reverse("outbox")).content
+
+
+def test_outbox_page_says_when_no_mail_server_is_set(
+    login: Any, world: World, settings: Any
+) -> None:
+    settings.ORETRACE_SMTP_URL = ""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    assert b"No mail server is set" in login("auditor").get(reverse("outbox")).content
 
 
 def test_upload_on_behalf_is_recorded_as_such_and_answers_the_request(

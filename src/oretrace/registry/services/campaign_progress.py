@@ -26,6 +26,18 @@ NO_ANSWER = AnswerState()
 
 
 @dataclass(frozen=True, slots=True)
+class LastMessage:
+    """The newest message queued for a request (what the staff page shows of it)."""
+
+    purpose: str
+    status: str
+    created_at: dt.datetime
+
+    def get_status_display(self) -> str:
+        return str(OutboxMessage.Status(self.status).label)
+
+
+@dataclass(frozen=True, slots=True)
 class RequestProgress:
     request: SupplierRequest
     invited: bool
@@ -33,7 +45,7 @@ class RequestProgress:
     answer: AnswerState
     overdue: bool
     bounced: bool
-    last_message: OutboxMessage | None
+    last_message: LastMessage | None
 
     @property
     def state(self) -> str:
@@ -92,17 +104,21 @@ def campaign_progress(
     rows = list(
         requests
         if requests is not None
-        else campaign.requests.select_related("supplier", "contact").order_by("supplier__name")
+        else campaign.requests.select_related("supplier").order_by("supplier__name")
     )
     for request in rows:
         request.campaign = campaign
     states = answer_states(rows)
-    last: dict[int, OutboxMessage] = {}
-    for message in OutboxMessage.objects.filter(request__in=[r.pk for r in rows]).order_by(
-        "created_at", "pk"
-    ):
-        assert message.request_id is not None
-        last[message.request_id] = message
+    wanted = {r.pk for r in rows}
+    last: dict[int, LastMessage] = {}
+    sent = (
+        OutboxMessage.objects.filter(campaign=campaign, request__isnull=False)
+        .order_by("created_at", "pk")
+        .values_list("request_id", "purpose", "status", "created_at")
+    )
+    for request_id, purpose, status, created_at in sent.iterator(chunk_size=5000):
+        if request_id in wanted:
+            last[request_id] = LastMessage(purpose, status, created_at)
     progress = Progress(campaign, requests=len(rows))
     for request in rows:
         answer = states.get(request.pk, NO_ANSWER)

@@ -3,8 +3,9 @@
 A campaign is created as a draft with one :class:`SupplierRequest` per supplier asked (the
 suppliers of its group company, of the whole group, or those listed in a file), is sent
 (each request gets a portal link and an invitation in the outbox, in one transaction with
-its audit entry), and is closed at the end. Sending again queues nothing new, except for
-suppliers that had no e-mail address before and have one now. Every change is audited with
+their audit entries, a batch of requests at a time), and is closed at the end. Sending
+again queues nothing new, except for suppliers that had no e-mail address before and have
+one now. Every change is audited with
 its actor in the transaction of the change.
 
 Scoping: head office (a whole-group scope) sees every campaign; a compliance officer sees
@@ -252,33 +253,63 @@ def _apply_recipient(request: SupplierRequest, recipient: Recipient) -> None:
     request.contact = recipient.contact or request.contact
 
 
-def send_campaign(campaign: Campaign, actor: str) -> SendResult:
-    """Invite every supplier of ``campaign`` not yet invited: a portal link and an invitation
-    in the outbox per request, all in one transaction. Suppliers without an e-mail address
-    are reported in ``without_email`` (and invited by a later send once they have one)."""
+#: Requests invited per transaction: a large campaign never holds the database's write lock
+#: (SQLite) for long, and an interrupted send resumes where it stopped.
+SEND_BATCH = 200
+
+
+def send_campaign(campaign: Campaign, actor: str, batch: int = SEND_BATCH) -> SendResult:
+    """Invite every supplier of ``campaign`` not yet invited. Per request, one transaction
+    holds its portal link, its invitation in the outbox and their audit entries (requests are
+    taken ``batch`` at a time). Suppliers without an e-mail address are reported in
+    ``without_email`` (and invited by a later send once they have one); a send that was
+    interrupted, or runs twice at once, never invites a request twice."""
     result = SendResult()
     with transaction.atomic():
-        locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        locked = Campaign.objects.select_for_update().select_related("period").get(pk=campaign.pk)
         if locked.status == Campaign.Status.CLOSED:
             raise CampaignError(f"campaign {locked.name!r} is closed")
-        now = timezone.now()
         first_send = locked.status == Campaign.Status.DRAFT
         if first_send:
-            locked.status, locked.sent_at = Campaign.Status.SENT, now
+            locked.status, locked.sent_at = Campaign.Status.SENT, timezone.now()
             locked.save(update_fields=["status", "sent_at"])
+            audit.record(actor, "campaign.send_started", locked, requests=locked.requests.count())
+    ids = list(locked.requests.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), batch):
+        _invite(locked, ids[start : start + batch], actor, result)
+    with transaction.atomic():
+        audit.record(
+            actor,
+            "campaign.sent",
+            locked,
+            first_send=first_send,
+            queued=result.queued,
+            already_invited=result.already,
+            without_email=len(result.without_email),
+        )
+    campaign.status, campaign.sent_at = locked.status, locked.sent_at
+    return result
+
+
+def _invite(campaign: Campaign, ids: list[int], actor: str, result: SendResult) -> None:
+    with transaction.atomic():
         requests = list(
-            locked.requests.select_related("supplier", "campaign__period").order_by("pk")
+            SupplierRequest.objects.select_for_update(of=("self",))
+            .select_related("supplier")
+            .filter(pk__in=ids)
+            .order_by("pk")
         )
         invited = set(
-            OutboxMessage.objects.filter(
-                request__campaign=locked, purpose="invitation"
-            ).values_list("request_id", flat=True)
+            OutboxMessage.objects.filter(request_id__in=ids, purpose="invitation").values_list(
+                "request_id", flat=True
+            )
         )
         pending = [r for r in requests if r.pk not in invited]
-        result.already = len(requests) - len(pending)
+        result.already += len(requests) - len(pending)
         recipients = recipients_for(r.supplier_id for r in pending)
+        now = timezone.now()
         for request in pending:
-            request.campaign = locked
+            request.campaign = campaign
             _apply_recipient(request, recipients[request.supplier_id])
             if not request.email:
                 request.save(update_fields=["email", "contact_name", "contact"])
@@ -293,7 +324,7 @@ def send_campaign(campaign: Campaign, actor: str) -> SendResult:
                 subject=text.subject,
                 body_text=text.body_text,
                 locale=request.locale,
-                campaign=locked,
+                campaign=campaign,
                 request=request,
             )
             request.invited_at = now
@@ -301,17 +332,6 @@ def send_campaign(campaign: Campaign, actor: str) -> SendResult:
                 update_fields=["email", "contact_name", "contact", "invited_at", "bounced_at"]
             )
             result.queued += 1
-        audit.record(
-            actor,
-            "campaign.sent",
-            locked,
-            first_send=first_send,
-            queued=result.queued,
-            already_invited=result.already,
-            without_email=len(result.without_email),
-        )
-    campaign.status, campaign.sent_at = locked.status, locked.sent_at
-    return result
 
 
 def _label(supplier: Supplier) -> str:

@@ -89,24 +89,23 @@ def queue_due_reminders(now: dt.datetime | None = None) -> ReminderResult:
             bounced_at__isnull=True,
         )
         .exclude(email="")
-        .select_related("campaign__period", "campaign__group_company", "supplier")
+        .select_related("campaign")  # the rest is read for the few a reminder is due for
     )
-    states = answer_states(requests)
     wanted: dict[str, tuple[SupplierRequest, int]] = {}
     for request in requests:
-        if states[request.pk].responded:
-            continue
         offset = reminder_due(request, list(request.campaign.reminder_offsets or []), today)
         if offset is not None:
             wanted[f"reminder:{request.pk}:{offset}"] = (request, offset)
     queued = set(
-        OutboxMessage.objects.filter(dedupe_key__in=list(wanted)).values_list(
-            "dedupe_key", flat=True
-        )
+        OutboxMessage.objects.filter(
+            purpose="reminder", campaign__status=Campaign.Status.SENT
+        ).values_list("dedupe_key", flat=True)
     )
+    wanted = {key: item for key, item in wanted.items() if key not in queued}
+    # the answer predicate only for the few requests a reminder is due for
+    states = answer_states(request for request, _ in wanted.values())
+    wanted = {key: item for key, item in wanted.items() if not states[item[0].pk].responded}
     for key, (request, offset) in wanted.items():
-        if key in queued:
-            continue
         with transaction.atomic():
             raw = portal_tokens.issue_access(request, WORKER)
             text = campaign_mail.reminder(request, raw, offset)

@@ -1,7 +1,8 @@
 """Campaigns: the list, a create form, and one campaign's progress with the follow-up
 actions per supplier (resend, extend, revoke the links) and for the campaign (send, extend,
 close). Thin: every figure comes from ``campaign_progress``, every change from the audited
-campaign services. Officers see their group companies' campaigns; others answer 404."""
+campaign services. Officers see their group companies' campaigns; others answer 404. The
+figures refresh themselves every 30 s (htmx) while the page is open."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from oretrace.registry.services.campaign_progress import campaign_progress
 from oretrace.registry.services.periods import default_year
 from oretrace.registry.services.scope import Permission, StaffScope, group_companies_for
 from oretrace.registry.services.uploads import UploadedFile, UploadError
-from oretrace.web.views.base import ActionPage, DetailPage, StaffPage, in_navigation
+from oretrace.web.views.base import ActionPage, DetailPage, StaffPage, in_navigation, is_htmx
 
 STATES = (
     "not invited",
@@ -79,7 +80,7 @@ class DueForm(forms.Form):
     due_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
 
 
-@in_navigation("Campaigns", "campaigns", order=45)
+@in_navigation("Campaigns", "campaigns", order=62)
 class CampaignsPage(StaffPage):
     permission = Permission.CAMPAIGNS
     template_name = "web/campaigns.html"
@@ -147,6 +148,11 @@ class CampaignPage(DetailPage[Campaign]):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         campaign = self.get_object()
         progress = campaign_progress(campaign)
+        figures = [(k.replace("_", " "), v) for k, v in progress.counts().items()]
+        if is_htmx(request) and request.GET.get("fragment") == "figures":
+            return self.render(
+                {"campaign": campaign, "figures": figures}, "web/campaign_figures.html"
+            )
         state = request.GET.get("state", "")
         rows = [r for r in progress.rows if r.state == state] if state in STATES else progress.rows
         page = Paginator(rows, self.per_page).get_page(request.GET.get("page"))
@@ -154,7 +160,7 @@ class CampaignPage(DetailPage[Campaign]):
             {
                 "campaign": campaign,
                 "progress": progress,
-                "figures": [(k.replace("_", " "), v) for k, v in progress.counts().items()],
+                "figures": figures,
                 "page": page,
                 "state": state if state in STATES else "",
                 "states": [*STATES, "bounced"],

@@ -29,7 +29,7 @@ def messages_in_scope(page: StaffPage) -> QuerySet[OutboxMessage]:
     return outbox.messages(campaigns_for(page.scope))
 
 
-@in_navigation("Outbox", "outbox", order=46)
+@in_navigation("Outbox", "outbox", order=64)
 class OutboxPage(StaffPage):
     permission = Permission.CAMPAIGNS
     template_name = "web/outbox.html"
@@ -47,6 +47,7 @@ class OutboxPage(StaffPage):
                 "page": page,
                 "query": f"status={status}" if status else "",
                 "can_act": self.scope.can(Permission.ACT),
+                "configured": outbox.delivery_configured(),
             }
         )
 
