@@ -28,3 +28,17 @@ def corpus_cmrt() -> Path:
 
 # A real SMTP server for e-mail tests (tests/smtp_server.py): ``smtp_server`` fixture.
 from tests.smtp_server import smtp_server  # noqa: E402, F401
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Compile stale translation catalogues (``make messages`` does it for ``make test``), so
+    pages and e-mails speak Japanese and Chinese when pytest is run directly, too."""
+    import shutil
+    import subprocess
+
+    if shutil.which("msgfmt") is None:
+        return
+    for po in (REPO / "src" / "oretrace" / "locale").glob("*/LC_MESSAGES/django.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            subprocess.run(["msgfmt", "--check", "-o", str(mo), str(po)], check=True)

@@ -167,6 +167,22 @@ def test_an_upload_over_the_request_limit_is_refused_before_its_body_is_read(
     assert not PortalSubmission.objects.exists()
 
 
+def test_a_closed_request_offers_no_upload_and_refuses_files(
+    portal: Portal, tmp_path: Path
+) -> None:
+    client = enter(portal, "a")
+    request = portal.request["a"]
+    request.campaign.status = "closed"
+    request.campaign.save(update_fields=["status"])
+    page = client.get(f"/portal/requests/{request.pk}/").content.decode()
+    assert 'id="upload-form"' not in page and 'id="upload-closed"' in page
+    refused = upload(
+        client, request, workbook(tmp_path, "Alpha Metals Corporation", mistakes=False)
+    )
+    assert refused.status_code == 400 and "closed" in refused.content.decode()
+    assert not PortalSubmission.objects.exists()
+
+
 def test_the_upload_form_needs_the_csrf_token(portal: Portal, tmp_path: Path) -> None:
     client = enter(portal, "a", Client(enforce_csrf_checks=True))
     assert (

@@ -5,10 +5,15 @@ headers, and a supplier that never reaches another supplier's data or a staff pa
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import subprocess
+import sys
 from typing import Any
+from urllib.parse import quote
 
 import pytest
+from django.db import connection
 from django.test import Client, override_settings
 from django.urls import get_resolver
 from django.utils import timezone
@@ -269,3 +274,31 @@ def test_every_portal_route_is_covered_by_the_isolation_tests() -> None:
 
 #: routes of the answers module, covered in test_portal_answers.py
 ANSWER_ROUTES = {"portal-template", "portal-upload", "portal-answers", "portal-sheet"}
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(ORETRACE_PORTAL_FAILURES_PER_IP=3)
+def test_failures_counted_by_another_process_block_this_one() -> None:
+    """The count lives in the database, so every server process sees the others' failures."""
+    database = connection.settings_dict
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite test databases live in this process's memory")
+    url = (
+        f"postgres://{quote(database['USER'])}:{quote(database['PASSWORD'] or '')}"
+        f"@{database['HOST'] or 'localhost'}:{database['PORT'] or 5432}/{database['NAME']}"
+    )
+    script = (
+        "import django; django.setup()\n"
+        "from oretrace.registry.services import portal_attempts\n"
+        "for _ in range(3): portal_attempts.record_failure('198.51.100.77')\n"
+    )
+    environment = {
+        **os.environ,
+        "ORETRACE_DATABASE_URL": url,
+        "DJANGO_SETTINGS_MODULE": "oretrace.settings",
+    }
+    subprocess.run([sys.executable, "-c", script], env=environment, check=True, timeout=120)
+    assert portal_attempts.refused("198.51.100.77")
+    blocked = Client(REMOTE_ADDR="198.51.100.77").get(f"/portal/access/{'D' * 43}/")
+    assert blocked.status_code == 429
+    assert not portal_attempts.refused("198.51.100.78")

@@ -43,6 +43,9 @@ def test_a_supplier_answers_in_japanese_and_reads_its_findings(
     assert portal.token["a"] not in page.url
     expect(page.locator("#request-title")).to_have_text("2025 conflict minerals inquiry")
     expect(page.locator("#answer-state")).to_have_attribute("data-answer", "waiting")
+    with page.expect_download() as download:
+        page.click("#blank-template")
+    assert download.value.suggested_filename.endswith(".xlsx")
     shoot(page, shots, "request-en")
 
     page.select_option("#language-select", "ja")

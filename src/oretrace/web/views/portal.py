@@ -85,21 +85,7 @@ class AccessPage(View):
             return neutral_page(request)
         portal_events.record_open(access)
         open_session(request, access)
-        response = redirect("portal-request", pk=access.request_id)
-        chosen = access.request.locale
-        if (
-            chosen
-            and check_for_language(chosen)
-            and settings.LANGUAGE_COOKIE_NAME not in (request.COOKIES)
-        ):
-            response.set_cookie(
-                settings.LANGUAGE_COOKIE_NAME,
-                chosen,
-                samesite="Lax",
-                secure=settings.LANGUAGE_COOKIE_SECURE,
-                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-            )
-        return response
+        return redirect("portal-request", pk=access.request_id)
 
 
 class RequestsPage(PortalPage):
