@@ -103,7 +103,8 @@ def _appendix_2(data: object) -> str:
 @click.option(
     "--template",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="The official RMI CMRT (6.x .xlsx) to fill; default: oretrace's own layout.",
+    help="The official RMI CMRT (6.x .xlsx) to fill; default: the newest CMRT kept by "
+    "`oretrace templates import`, else oretrace's own layout.",
 )
 @click.option("--scope", type=click.Choice(["company"]), default="company", show_default=True)
 @click.option("--products", help="Comma-separated product numbers: declare for these only.")

@@ -8,7 +8,9 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from oretrace.cmrt.revisions import Family
 from oretrace.registry.services.audit import record
+from oretrace.registry.services.official_templates import newest_official
 from oretrace.registry.services.snapshot import report_snapshot
 from oretrace.reporting.data import ReportData
 from oretrace.reporting.readiness import NotReady, missing_for_report, missing_for_rollup
@@ -80,6 +82,8 @@ def issue_rollup(
         missing = missing_for_rollup(data, dt.date.today())
         if missing:
             raise NotReady(f"roll-up for {year}", missing)
+    if template is None:  # the newest official CMRT kept by `oretrace templates import`
+        template = newest_official(Family.CMRT)
     target.write_bytes(rollup_bytes(data, template, products))
     record(
         actor,
