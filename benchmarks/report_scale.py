@@ -15,11 +15,12 @@ hour on a loaded 2-core machine): it copies a registry made by ``make demo`` and
 suppliers and declarations (with their smelter rows, findings and products, each copy a new
 supplier and a new stored file) until ``--suppliers`` declarations exist.
 
-For each it prints wall time, the number of SQL queries, and the peak resident memory of the
-process. With ``--baseline-src DIR`` (a ``src`` folder of an older oretrace, e.g. from
-``git archive <rev> src | tar -x -C /tmp/base``) the same steps run on that code against the
-same database in the same run, and the ratios are printed. Goal (issue 13): no query per
-declaration, half the time of the baseline, under 200 MB.
+For each it prints wall time (snapshot and documents), the CPU seconds of the process
+(start-up included: on a busy machine the steadier figure), the number of SQL queries, and
+the peak resident memory of the process. With ``--baseline-src DIR`` (a ``src`` folder of
+an older oretrace, e.g. from ``git archive <rev> src | tar -x -C /tmp/base``) the same steps
+run on that code against the same database in the same run, and the ratios are printed.
+Goal (issue 13): no query per declaration, half the time of the baseline, under 200 MB.
 """
 
 from __future__ import annotations
@@ -77,6 +78,7 @@ def _run_step(step: str, src: Path, out: Path) -> dict[str, float]:
         raise SystemExit(f"{step} on {src} failed (status {status})")
     result: dict[str, float] = json.loads(output.strip().splitlines()[-1])
     result["peak_mb"] = usage.ru_maxrss / 1024
+    result["cpu"] = usage.ru_utime + usage.ru_stime  # start-up and imports included
     return result
 
 
@@ -203,14 +205,16 @@ def main() -> int:
             results[step, label] = found
             print(
                 f"{step:6} {label:9}: {found['seconds']:6.1f} s (snapshot "
-                f"{found['snapshot']:.1f} s) · {int(found['queries']):6d} queries · peak "
+                f"{found['snapshot']:.1f} s) · CPU {found['cpu']:5.1f} s · "
+                f"{int(found['queries']):6d} queries · peak "
                 f"{found['peak_mb']:5.0f} MB · {int(found['declarations'])} declarations"
             )
     if args.baseline_src:
         for step in steps:
             new, old = results[step, "this tree"], results[step, "baseline"]
             print(
-                f"{step}: {new['seconds'] / old['seconds']:.2f}× the baseline's time, "
+                f"{step}: {new['seconds'] / old['seconds']:.2f}× the baseline's time "
+                f"({new['cpu'] / old['cpu']:.2f}× its CPU), "
                 f"{new['peak_mb'] / old['peak_mb']:.2f}× its memory, "
                 f"{int(new['queries'])} vs {int(old['queries'])} queries"
             )

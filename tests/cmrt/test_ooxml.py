@@ -337,3 +337,58 @@ def test_corpus_sheets_read_as_calamine_reads_them(corpus_cmrt: Path) -> None:
                 assert_same_as_calamine(opened.data, name)
                 checked += 1
     assert checked > 100
+
+
+# ── reading a sheet's head only (template rules' look-up rows) ────────────────────────
+
+LANGUAGES = (
+    '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>6</v></c>'
+    '<c r="C1"><v>3</v></c></row>'
+    '<row r="2"><c r="A2"><v>1</v></c></row>'
+    '<row r="5" spans="1:6"><c r="F5" t="s"><v>1</v></c></row>'
+)
+
+
+@pytest.mark.parametrize(("last_row", "last_col"), [(1, 1), (1, 3), (2, 1), (2, 3)])
+def test_sheet_head_reads_what_the_whole_sheet_holds_there(last_row: int, last_col: int) -> None:
+    data = workbook({"L": LANGUAGES})
+    whole = load_workbook(OpenedFile(data, "xlsx", False)).sheet("L")
+    head = load_workbook(OpenedFile(data, "xlsx", False)).sheet_head("L", last_row, last_col)
+    assert whole is not None and head is not None
+    assert head.height == last_row < whole.height  # rows below were not read
+    for row in range(1, last_row + 1):
+        assert head.row(row)[:last_col] == whole.row(row)[:last_col]
+
+
+@pytest.mark.parametrize(
+    ("last_row", "last_col", "why"),
+    [(4, 1, "row 4 holds no value: the head cannot say the sheet reaches it"),
+     (2, 5, "the head is 3 columns wide: the sheet may be wider")],
+)  # fmt: skip
+def test_sheet_head_reads_the_whole_sheet_when_the_head_is_not_enough(
+    last_row: int, last_col: int, why: str
+) -> None:
+    data = workbook({"L": LANGUAGES})
+    whole = load_workbook(OpenedFile(data, "xlsx", False)).sheet("L")
+    head = load_workbook(OpenedFile(data, "xlsx", False)).sheet_head("L", last_row, last_col)
+    assert whole is not None and head is not None
+    assert [head.row(n) for n in range(1, 6)] == [whole.row(n) for n in range(1, 6)], why
+
+
+def test_sheet_head_keeps_the_row_limit() -> None:
+    data = workbook({"L": '<row r="1"><c r="A1"><v>1</v></c></row><row r="500"><c r="A500">'
+                          "<v>2</v></c></row>"})  # fmt: skip
+    with pytest.raises(WorkbookError) as caught:
+        load_workbook(OpenedFile(data, "xlsx", False), Limits(max_rows=100)).sheet_head("L", 1, 1)
+    assert caught.value.code is ErrorCode.TOO_LARGE
+
+
+def test_shared_strings_read_the_same_at_other_indexes_in_another_workbook() -> None:
+    """Decoded texts are kept across workbooks by their exact bytes, not by index."""
+    body = '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>'
+    first = load_workbook(OpenedFile(workbook({"S": body}, STRINGS[:2]), "xlsx", False))
+    second = load_workbook(OpenedFile(workbook({"S": body}, STRINGS[1::-1]), "xlsx", False))
+    one, two = first.sheet("S"), second.sheet("S")
+    assert one is not None and two is not None
+    assert one.row(1) == ["Tantalum", " spaced & <escaped> "]
+    assert two.row(1) == [" spaced & <escaped> ", "Tantalum"]

@@ -235,3 +235,11 @@ class StreamingSource:
         if self._calamine is None:
             self._calamine = CalamineSource(load_calamine(self._opened))
         return self._calamine.sheet_rows(name, max_rows)
+
+    def sheet_head_rows(self, name: str, last_row: int, max_rows: int) -> list[list[CellValue]]:
+        """Rows up to ``last_row`` (see :meth:`OoxmlWorkbook.sheet_head_rows`); a sheet the
+        scanner cannot read is read whole, as :meth:`sheet_rows` reads it."""
+        try:
+            return self._book.sheet_head_rows(name, last_row, max_rows)
+        except (RowLimit, Unsupported):
+            return self.sheet_rows(name, max_rows)

@@ -242,6 +242,54 @@ class OoxmlWorkbook:
             raise Unsupported(str(exc)) from exc
         return _SheetScan(self, xml, max_rows).rows()
 
+    def sheet_head_rows(self, name: str, last_row: int, max_rows: int) -> list[list[CellValue]]:
+        """The rows up to ``last_row`` of what :meth:`sheet_rows` reads, without scanning
+        the rest of the part: the XML is cut before the first row below ``last_row``.
+
+        Each row is padded to the widest row *of those read*, and cells with an empty cached
+        value after the last value are not kept (they only hold ``""``), so the caller must
+        check that what it needs lies inside (``oretrace.cmrt.workbook.Workbook.sheet_head``).
+        A part whose last row passes ``max_rows`` is scanned whole, to fail as
+        :meth:`sheet_rows` does. Raises :class:`Unsupported`.
+        """
+        part = next((s for s in self.sheets if s.name == name), None)
+        if part is None or not self.has_part(part.path):
+            raise Unsupported(f"sheet {name!r} has no part")
+        try:
+            xml = self._part(part.path)
+        except (KeyError, OSError, ValueError, zipfile.BadZipFile) as exc:
+            raise Unsupported(str(exc)) from exc
+        if b'"inlineStr"' in xml:
+            raise Unsupported("inline strings")
+        cut = _rows_end(xml, last_row)
+        tail = xml.rfind(b"<row ")
+        final = _ROW_NUMBER.match(xml, tail) if tail >= 0 else None
+        if cut is None or final is None or int(final.group(1)) > max_rows:
+            return _SheetScan(self, xml, max_rows).rows()
+        head = xml[:cut] + b"</sheetData></worksheet>"
+        return _SheetScan(self, head, max_rows).rows(trailing=False)
+
+
+#: A row's start tag with its number (``r``) as its first attribute, as Excel writes it.
+_ROW_NUMBER = re.compile(rb'<row r="([0-9]+)"')
+
+
+def _rows_end(xml: bytes, last_row: int) -> int | None:
+    """Where the first row numbered past ``last_row`` starts; None when none does or a row
+    tag does not name its number first (then the whole part is read)."""
+    at = xml.find(b"<sheetData")
+    while True:
+        at = xml.find(b"<row", at + 1)
+        if at < 0:
+            return None
+        if xml[at + 4 : at + 5] not in (b" ", b">", b"/"):
+            continue  # <rowBreaks> and the like
+        found = _ROW_NUMBER.match(xml, at)
+        if found is None:
+            return None
+        if int(found.group(1)) > last_row:
+            return at
+
 
 class SharedStrings:
     """``xl/sharedStrings.xml``, split once, each item decoded the first time it is used."""
@@ -263,7 +311,7 @@ class SharedStrings:
         position = index
         if self._index is not None:
             position = self._index[index]
-        text = _item_text(items[position])
+        text = _known_text(items[position])
         if text is None:
             self._reindex()
             return self.get(index)
@@ -273,8 +321,29 @@ class SharedStrings:
     def _reindex(self) -> None:
         if self._index is not None:
             raise Unsupported("shared string index out of range")
-        self._index = [i for i, item in enumerate(self._items) if _item_text(item) is not None]
+        self._index = [i for i, item in enumerate(self._items) if _known_text(item) is not None]
         self._decoded.clear()
+
+
+#: Decoded shared-string items by their exact bytes, kept across the workbooks one process
+#: reads: supplier files made from the same template repeat thousands of its strings (the
+#: language and look-up sheets), each at another index but with the same ``<si>`` bytes.
+_TEXTS: dict[bytes, str | None] = {}
+#: Items kept at most; the table is emptied when full (a few MB of text at most).
+TEXTS_KEPT = 100_000
+
+
+def _known_text(item: bytes) -> str | None:
+    """:func:`_item_text`, computed once per distinct item per process."""
+    try:
+        return _TEXTS[item]
+    except KeyError:
+        pass
+    text = _item_text(item)
+    if len(_TEXTS) >= TEXTS_KEPT:
+        _TEXTS.clear()
+    _TEXTS[item] = text
+    return text
 
 
 def _item_text(item: bytes) -> str | None:
@@ -373,7 +442,9 @@ class _SheetScan:
         self.cells: dict[int, dict[int, CellValue]] = {}
         self.width = 0
 
-    def rows(self) -> list[list[CellValue]]:
+    def rows(self, trailing: bool = True) -> list[list[CellValue]]:
+        """The grid; ``trailing``: keep empty-text cells after the last value (see
+        :meth:`_trailing_empty_text`)."""
         xml = self.xml
         start = xml.find(b"<sheetData")
         if start < 0 or xml.find(b"<worksheet", 0, start) < 0:
@@ -396,7 +467,8 @@ class _SheetScan:
         else:
             last = last[start:]
         self._values(pieces)
-        self._trailing_empty_text(last)
+        if trailing:
+            self._trailing_empty_text(last)
         return _grid(self.cells, self.width)
 
     def _values(self, pieces: list[bytes]) -> None:

@@ -180,6 +180,7 @@ class _FileCells(CellSource):
         self._memo: dict[tuple[str, int, int], Value] = {}
         self._busy: set[tuple[str, int, int]] = set()
         self._sheets: dict[str, Sheet | None] = {}
+        self._spans: dict[Span, list[Value]] = {}
 
     def file_value(self, sheet: str, row: int, col: int) -> Value:
         if sheet not in self._sheets:
@@ -227,17 +228,27 @@ class _FileCells(CellSource):
         return _parse(formula)
 
     def span_values(self, span: Span) -> list[Value] | None:
-        """A look-up sheet's cells straight from the file (no input or helper cells there)."""
+        """A look-up sheet's cells straight from the file (no input or helper cells there).
+
+        Read once per span and file; a span in the first rows of a sheet not loaded yet
+        (a template's language row) is read from the sheet's head only.
+        """
         if span.sheet in self.catalogue.inputs:
             return None
-        if span.sheet not in self._sheets:
-            self._sheets[span.sheet] = self.book.sheet(span.sheet)
-        found = self._sheets[span.sheet]
+        known = self._spans.get(span)
+        if known is not None:
+            return known
+        found = self._sheets.get(span.sheet)
         if found is None:
-            raise MissingSheet(f"the file has no sheet {span.sheet!r}")
+            if span.sheet in self._sheets:
+                raise MissingSheet(f"the file has no sheet {span.sheet!r}")
+            found = self.book.sheet_head(span.sheet, span.last_row, span.last_col)
+            if found is None:
+                raise MissingSheet(f"the file has no sheet {span.sheet!r}")
         out: list[Value] = []
         for _, values in found.rows(span.row, span.last_row):
             out.extend(excel_value(v) for v in values[span.col - 1 : span.last_col])
+        self._spans[span] = out
         return out
 
     def height(self, sheet: str) -> int:

@@ -149,3 +149,24 @@ class Workbook:
             cached = Sheet(real, self._source.sheet_rows(real, self._limits.max_rows))
             self._cache[real] = cached
         return cached
+
+    def sheet_head(self, name: str, last_row: int, last_col: int) -> Sheet | None:
+        """Rows 1 to ``last_row`` of a sheet, holding its values in columns up to
+        ``last_col`` exactly as :meth:`sheet` reads them, without reading the rest of a
+        large sheet when its source can stop early (a template's language row, say).
+
+        The sheet read whole when it is already loaded, when its source cannot read a head,
+        or when the head read is not enough to be sure: the rows must reach ``last_row``
+        and be as wide as ``last_col`` (then the whole sheet has the same rows, padded the
+        same). None when there is no such sheet.
+        """
+        real = self._by_key.get(_sheet_key(name))
+        if real is None:
+            return None
+        read_head = getattr(self._source, "sheet_head_rows", None)
+        if real in self._cache or read_head is None:
+            return self.sheet(real)
+        rows: list[list[CellValue]] = read_head(real, last_row, self._limits.max_rows)
+        if len(rows) >= last_row and rows and len(rows[0]) >= last_col:
+            return Sheet(real, rows)
+        return self.sheet(real)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import xlsxwriter
+from xlsxwriter.worksheet import Worksheet
 
 from oretrace.reporting.data import ReportData
 from oretrace.reporting.figures import appendix_order, is_identified, key_figures, status_label
@@ -150,7 +151,7 @@ def write_exports(data: ReportData, path: Path) -> Path:
         worksheet.write_row(0, 0, sheet.header, bold)
         count = 0
         for count, row in enumerate(sheet.rows(data), start=1):
-            worksheet.write_row(count, 0, row)
+            _write_row(worksheet, count, row)
         for column, width in enumerate(sheet.widths):
             fmt = percent if sheet.header[column] == "Coverage" else None
             worksheet.set_column(column, column, width, fmt)
@@ -166,3 +167,18 @@ def write_exports(data: ReportData, path: Path) -> Path:
             worksheet.set_header(f"&C&B{DRAFT_MARK}")
     workbook.close()
     return path
+
+
+def _write_row(worksheet: Worksheet, number: int, row: Row) -> None:
+    """``worksheet.write_row(number, 0, row)`` without its per-cell type dispatch: text
+    as text, numbers as numbers, an empty text as no cell at all (what ``write`` does with
+    it, as strings are never formulas or links here)."""
+    for column, value in enumerate(row):
+        kind = value.__class__
+        if kind is str:
+            if value:
+                worksheet.write_string(number, column, value)
+        elif kind is int or kind is float:
+            worksheet.write_number(number, column, value)
+        else:
+            worksheet.write(number, column, value)

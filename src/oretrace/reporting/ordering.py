@@ -7,14 +7,20 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _DIGITS = re.compile(r"(\d+)")
 
 Key = tuple[tuple[int, int | str], ...]
 
 
+@lru_cache(maxsize=1 << 16)
 def natural(text: str) -> Key:
-    """The sort key of one text: runs of digits by value, the rest case-folded."""
+    """The sort key of one text: runs of digits by value, the rest case-folded.
+
+    Kept for the texts seen last: a report sorts the same supplier and file names once per
+    smelter row, tens of thousands of times.
+    """
     return tuple(
         (0, int(part)) if part.isdigit() else (1, part)
         for part in _DIGITS.split(text.casefold())

@@ -39,6 +39,8 @@ from oretrace.registry.services.corrections import withdrawn_ids
 # Columns a report never reads: the full cell-by-cell content of a declaration is by far its
 # biggest column (tens of kB), so loading it for thousands of declarations costs memory only.
 _UNUSED = ("content", "scope_text", "source_path")
+# Read once per declaration, to summarise it (``responses_inputs``): streamed, not kept.
+_ANSWERS = ("answers", "company_answers")
 
 IDENTIFIED = ("auto", "confirmed")  # decisions a report may rely on
 _SCOPE_PREFERENCE = {"company": 0, "user": 1, "product": 2, "unknown": 3}
@@ -155,7 +157,7 @@ def chosen_declarations(
         .exclude(status=Declaration.Status.UNREADABLE)
         .exclude(pk__in=withdrawn_ids(as_of))
         .select_related("stored_file")
-        .defer(*_UNUSED)
+        .defer(*_UNUSED, *_ANSWERS)
     )
     if as_of is not None:
         candidates = candidates.filter(ingested_at__date__lte=as_of)
@@ -186,16 +188,17 @@ def responses_inputs(responses: Responses, as_of: dt.date | None = None) -> list
         )
     )
     bought = _parts_bought()
+    by_id = {d.pk: d for d in chosen.values()}
+    summaries: dict[int, DeclarationSummary] = {}
+    answers = Declaration.objects.filter(pk__in=ids).values_list("pk", *_ANSWERS)
+    for pk, metal_answers, company in answers.iterator(chunk_size=500):
+        summaries[pk] = _summary(
+            by_id[pk], findings.get(pk, []), rows.pop(pk, []), metal_answers, company
+        )
     inputs = []
     for supplier_id, name in responses.surveyed.items():
         declaration = chosen.get(supplier_id)
-        summary = (
-            None
-            if declaration is None
-            else _summary(
-                declaration, findings.get(declaration.pk, []), rows.get(declaration.pk, [])
-            )
-        )
+        summary = None if declaration is None else summaries[declaration.pk]
         if summary is None and supplier_id in responses.unreadable:
             summary = DeclarationSummary.unreadable()
         parts = frozenset(bought.get(supplier_id, {}).values())
@@ -222,17 +225,23 @@ def responses_inputs(responses: Responses, as_of: dt.date | None = None) -> list
 
 
 def _summary(
-    declaration: Declaration, codes: list[str], rows: list[SmelterRef]
+    declaration: Declaration,
+    codes: list[str],
+    rows: list[SmelterRef],
+    metal_answers: dict[str, dict[str, str | None]],
+    company_answers: dict[str, dict[str, str | None]],
 ) -> DeclarationSummary:
-    comments = {k: v.get("comment") for k, v in declaration.company_answers.items()}
-    answers = {k: v.get("answer") for k, v in declaration.company_answers.items()}
+    """The assessment's view of one declaration; its answers come apart from the row (read
+    one chunk of declarations at a time, so thousands are never held at once)."""
+    comments = {k: v.get("comment") for k, v in company_answers.items()}
+    answers = {k: v.get("answer") for k, v in company_answers.items()}
     return DeclarationSummary(
         template=declaration.template,
         revision=declaration.version,
         readable=True,
         valid=declaration.status == Declaration.Status.VALID,
         finding_codes=frozenset(codes),
-        metals=metal_answers_from(declaration.template, declaration.version, declaration.answers),
+        metals=metal_answers_from(declaration.template, declaration.version, metal_answers),
         company=company_answers_from(declaration.template, declaration.version, answers, comments),
         smelters=tuple(rows),
         scope=declaration.scope,
@@ -255,15 +264,19 @@ def _smelter_rows(
         "smelter__country_iso2",
         "row",
     )
-    for pk, declaration_id, metal, current_id, name, current, iso2, row in query:
+    same = {"": ""}.setdefault  # one string object per distinct text (see snapshot.py)
+    for pk, declaration_id, metal, current_id, name, current, iso2, row in query.iterator(
+        chunk_size=5000
+    ):
         decision, smelter_id = undone.get(pk, (current, current_id))
+        found = smelter_id if decision in IDENTIFIED else None
         rows[declaration_id].append(
             SmelterRef(
-                metal=metal,
-                smelter_id=smelter_id if decision in IDENTIFIED else None,
-                name=name,
+                metal=same(metal, metal),
+                smelter_id=same(found, found) if found else found,
+                name=same(name, name),
                 identified=decision in IDENTIFIED,
-                country_iso2=iso2 or None,
+                country_iso2=same(iso2, iso2) if iso2 else None,
                 row=row,
             )
         )

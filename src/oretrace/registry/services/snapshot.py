@@ -192,6 +192,9 @@ def _smelter_rows(responses: Responses, as_of: dt.date) -> tuple[SmelterRowLine,
     )  # fmt: skip
     files = {pk: d.stored_file.original_name for pk, d in by_id.items()}
     suppliers = {pk: names.get(d.supplier_id or 0, "") for pk, d in by_id.items()}
+    # Suppliers name the same smelters, metals, methods and reasons thousands of times: one
+    # string object per distinct text keeps tens of thousands of rows small.
+    same = {"": ""}.setdefault
     for (pk, declaration_id, number, metal, reported_id, name, country, current, method,
          reason, current_id, standard_name) in query.iterator(chunk_size=5000):  # fmt: skip
         decision, smelter_id = undone.get(pk, (current, current_id))
@@ -200,15 +203,17 @@ def _smelter_rows(responses: Responses, as_of: dt.date) -> tuple[SmelterRowLine,
                 supplier=suppliers[declaration_id],
                 file=files[declaration_id],
                 row=number,
-                metal=metal,
-                reported_id=reported_id,
-                reported_name=name,
-                reported_country=country,
-                smelter_id=smelter_id or "",
-                standard_name=standard_name if current_id and smelter_id else "",
-                decision=decision,
-                method=method,
-                reason=reason,
+                metal=same(metal, metal),
+                reported_id=same(reported_id, reported_id),
+                reported_name=same(name, name),
+                reported_country=same(country, country),
+                smelter_id=same(smelter_id or "", smelter_id or ""),
+                standard_name=same(standard_name, standard_name)
+                if current_id and smelter_id
+                else "",
+                decision=same(decision, decision),
+                method=same(method, method),
+                reason=same(reason, reason),
             )
         )
     return tuple(sorted(rows, key=lambda r: (natural_keys(r.supplier, r.file), r.row)))
