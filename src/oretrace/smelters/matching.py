@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from operator import itemgetter
 
 from rapidfuzz import fuzz, process
 
@@ -89,6 +90,10 @@ class NameIndex:
                         self._tokens[metal, token].add(smelter.smelter_id)
                     seen[metal].setdefault((core(name), smelter.smelter_id), name)
         self._choices = {metal: self._block(entries) for metal, entries in seen.items()}
+        self._countries = {
+            s.country_code for s in reference.smelters() if s.country_code is not None
+        }
+        self._bonus_cache: dict[str, dict[str | None, float]] = {}
         #: Every listed name's core, computed once here rather than per query.
         self._cores = {name: core(name) for names in self._names.values() for _, _, name in names}
 
@@ -139,39 +144,57 @@ class NameIndex:
         choices = self._choices.get(metal)
         if choices is None or not query_core:
             return []
+        cores = choices.cores
         pool = {
             position
             for _, _, position in process.extract(
-                query_core, choices.cores, scorer=fuzz.ratio, limit=_BY_RATIO
+                query_core, cores, scorer=fuzz.ratio, limit=_BY_RATIO
             )
         }
-        shared = [choices.tokens[t] for t in set(query_core.split()) if t in choices.tokens]
-        for holders in sorted(shared, key=len):  # rarest token first, within a budget
+        tokens = choices.tokens
+        shared = [tokens[t] for t in set(query_core.split()) if t in tokens]
+        shared.sort(key=len)
+        for holders in shared:  # rarest token first, within a budget
             if len(pool) + len(holders) > _POOL:
                 break
             pool.update(holders)
         positions = sorted(pool)
         hits = process.extract(
-            query_core,
-            [choices.cores[p] for p in positions],
-            scorer=fuzz.WRatio,
-            score_cutoff=floor,
+            query_core, [cores[p] for p in positions], scorer=fuzz.WRatio, score_cutoff=floor,
             limit=None,
-        )
+        )  # fmt: skip
+        # (−score, position) per smelter: sorting these ranks by score, then list order.
         best: dict[str, tuple[float, int]] = {}
         ids, countries = choices.ids, choices.countries
+        bonus = self._bonuses(country_code)
         for _, score, index in hits:
             position = positions[index]
             smelter_id = ids[position]
-            if country_code is not None and countries[position] is not None:
-                score += _bonus(countries[position], country_code)
+            key = (-(score + bonus.get(countries[position], 0.0)), position)
             known = best.get(smelter_id)
-            if known is None or score > known[0]:
-                best[smelter_id] = (score, position)
-        ranked = sorted(best.items(), key=lambda item: (-item[1][0], item[1][1]))[:limit]
+            if known is None or key[0] < known[0]:
+                best[smelter_id] = key
+        ranked = sorted(best.items(), key=itemgetter(1))[:limit]
+        shown, names = self._shown, choices.names
         return [
-            self.candidate(sid, choices.names[position], score) for sid, (score, position) in ranked
-        ]
+            Candidate(
+                smelter_id, *shown.get(smelter_id, ("", "")), names[position],
+                round(min(-score, 100.0), 1),
+            )
+            for smelter_id, (score, position) in ranked
+        ]  # fmt: skip
+
+    def _bonuses(self, country_code: str | None) -> dict[str | None, float]:
+        """:func:`_bonus` of every smelter country for one query country, made once per
+        country (a smelter without a country, or a query without one, gets none)."""
+        if country_code is None:
+            return {}
+        found = self._bonus_cache.get(country_code)
+        if found is None:
+            found = self._bonus_cache[country_code] = {
+                country: _bonus(country, country_code) for country in self._countries
+            }
+        return found
 
     def candidate(self, smelter_id: str, matched_name: str, score: float) -> Candidate:
         standard, country = self._shown.get(smelter_id, ("", ""))
