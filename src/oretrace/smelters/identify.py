@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from oretrace.smelters import names
 from oretrace.smelters.aliases import AliasStore, LearnedAlias, MemoryAliasStore, alias_key
 from oretrace.smelters.countries import country_of, same_country
+from oretrace.smelters.frozen import maker
 from oretrace.smelters.ids import IdKind, ParsedId, parse_smelter_id
 from oretrace.smelters.matching import ANY_METAL, Candidate, NameIndex
 from oretrace.smelters.metals import canonical_metal
@@ -30,6 +31,8 @@ from oretrace.smelters.results import (
 )
 
 _ID_DOUBTS = {Flag.ID_UNKNOWN, Flag.ID_OTHER_METAL}
+#: ``Identification(...)`` (every field, in order) built in half the time, once per row.
+_new_identification = maker(Identification)
 
 
 @dataclass(slots=True)
@@ -328,18 +331,18 @@ class Identifier:
 
     def _result(self, row: _Row, finding: _Finding) -> Identification:
         smelter = self.reference.smelter(finding.smelter_id) if finding.smelter_id else None
-        return Identification(
-            query=row.query,
-            smelter_id=smelter.smelter_id if smelter else finding.smelter_id,
-            standard_name=smelter.standard_name if smelter else "",
-            metal=smelter.metal if smelter else row.metal,
-            country=smelter.country if smelter else "",
-            method=finding.method,
-            score=round(finding.score, 1),
-            decision=finding.decision,
-            reason=_explain(finding, row),
-            flags=finding.flags,
-            candidates=finding.candidates,
+        return _new_identification(
+            row.query,
+            smelter.smelter_id if smelter else finding.smelter_id,
+            smelter.standard_name if smelter else "",
+            smelter.metal if smelter else row.metal,
+            smelter.country if smelter else "",
+            finding.method,
+            round(finding.score, 1),
+            finding.decision,
+            _explain(finding, row),
+            finding.flags,
+            finding.candidates,
         )
 
 

@@ -10,6 +10,7 @@ from operator import itemgetter
 from rapidfuzz import fuzz, process
 
 from oretrace.smelters.countries import same_country
+from oretrace.smelters.frozen import maker
 from oretrace.smelters.names import clean, core, fold
 from oretrace.smelters.reference import Reference
 
@@ -38,6 +39,9 @@ class _Choices:
     countries: list[str | None]
     tokens: dict[str, list[int]]
 
+
+#: ``Candidate(...)`` built in half the time (several per fuzzy row).
+_new_candidate = maker(Candidate)
 
 #: Candidates taken by plain edit similarity before the full (slower) WRatio is computed.
 _BY_RATIO = 6
@@ -177,7 +181,7 @@ class NameIndex:
         ranked = sorted(best.items(), key=itemgetter(1))[:limit]
         shown, names = self._shown, choices.names
         return [
-            Candidate(
+            _new_candidate(
                 smelter_id, *shown.get(smelter_id, ("", "")), names[position],
                 round(min(-score, 100.0), 1),
             )
@@ -198,7 +202,9 @@ class NameIndex:
 
     def candidate(self, smelter_id: str, matched_name: str, score: float) -> Candidate:
         standard, country = self._shown.get(smelter_id, ("", ""))
-        return Candidate(smelter_id, standard, country, matched_name, round(min(score, 100.0), 1))
+        return _new_candidate(
+            smelter_id, standard, country, matched_name, round(min(score, 100.0), 1)
+        )
 
     def plain_ratio(self, query_core: str, matched_name: str) -> float:
         """Edit-distance similarity without partial or token-set credit."""
