@@ -101,7 +101,7 @@ class Identifier:
                 known = seen[key] = self.identify(query)
                 yield known
             else:
-                yield replace(known, query=query)
+                yield _for_query(known, query)
 
     def accept(
         self, query: SmelterQuery, smelter_id: str, decided_by: str, note: str = ""
@@ -388,6 +388,15 @@ def _parsed_id(value: object) -> ParsedId:
     found = _cached(value, _IDS, parse_smelter_id)
     assert isinstance(found, ParsedId)
     return found
+
+
+def _for_query(known: Identification, query: SmelterQuery) -> Identification:
+    """``replace(known, query=query)`` without the field introspection ``replace`` does on
+    every call (repeated rows of a batch are most rows)."""
+    return _new_identification(
+        query, known.smelter_id, known.standard_name, known.metal, known.country, known.method,
+        known.score, known.decision, known.reason, known.flags, known.candidates,
+    )  # fmt: skip
 
 
 def _may_be_id(name: str) -> bool:
