@@ -98,6 +98,7 @@ class NameIndex:
             s.country_code for s in reference.smelters() if s.country_code is not None
         }
         self._bonus_cache: dict[str, dict[str | None, float]] = {}
+        self._rounded: dict[float, float] = {}
         #: Every listed name's core, computed once here rather than per query.
         self._cores = {name: core(name) for names in self._names.values() for _, _, name in names}
 
@@ -179,14 +180,22 @@ class NameIndex:
             if known is None or key[0] < known[0]:
                 best[smelter_id] = key
         ranked = sorted(best.items(), key=itemgetter(1))[:limit]
-        shown, names = self._shown, choices.names
+        shown, names, shown_score = self._shown, choices.names, self._shown_score
         return [
             _new_candidate(
-                smelter_id, *shown.get(smelter_id, ("", "")), names[position],
-                round(min(-score, 100.0), 1),
+                smelter_id, *shown.get(smelter_id, ("", "")), names[position], shown_score(-score)
             )
             for smelter_id, (score, position) in ranked
-        ]  # fmt: skip
+        ]
+
+    def _shown_score(self, score: float) -> float:
+        """``round(min(score, 100), 1)``, remembered per score: scores repeat (whole numbers,
+        the same fractions of short names), and ``round`` to a digit is slow."""
+        try:
+            return self._rounded[score]
+        except KeyError:
+            shown = self._rounded[score] = round(min(score, 100.0), 1)
+            return shown
 
     def _bonuses(self, country_code: str | None) -> dict[str | None, float]:
         """:func:`_bonus` of every smelter country for one query country, made once per
@@ -202,9 +211,7 @@ class NameIndex:
 
     def candidate(self, smelter_id: str, matched_name: str, score: float) -> Candidate:
         standard, country = self._shown.get(smelter_id, ("", ""))
-        return _new_candidate(
-            smelter_id, standard, country, matched_name, round(min(score, 100.0), 1)
-        )
+        return _new_candidate(smelter_id, standard, country, matched_name, self._shown_score(score))
 
     def plain_ratio(self, query_core: str, matched_name: str) -> float:
         """Edit-distance similarity without partial or token-set credit."""
