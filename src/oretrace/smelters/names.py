@@ -26,7 +26,9 @@ _SPECIAL = str.maketrans({
 _UNKNOWN_CHAR = re.compile(r"(?<=\w)[?\ufffd]+(?=\w)")
 _INITIAL_DOT = re.compile(r"\b(\w)\.")
 _NOT_WORD = re.compile(r"[^\w]+|_")
-_ASCII_NOT_WORD = {c: " " for c in range(128) if not chr(c).isalnum()}
+#: ASCII punctuation → space as a byte table: bytes.translate is several times faster than
+#: str.translate with a dict.
+_ASCII_NOT_WORD = bytes(c if chr(c).isalnum() else 32 for c in range(128)) + bytes(range(128, 256))
 
 #: Legal forms and filler words that say nothing about which plant is meant.
 _FILLER = """
@@ -75,7 +77,7 @@ def fold(text: str) -> str:
     if "." in value:
         value = _INITIAL_DOT.sub(r"\1", value)
     if value.isascii():  # the same as the regular expression, several times faster
-        return " ".join(value.translate(_ASCII_NOT_WORD).split())
+        return " ".join(value.encode("ascii").translate(_ASCII_NOT_WORD).decode("ascii").split())
     return " ".join(_NOT_WORD.sub(" ", value).split())
 
 
