@@ -374,13 +374,22 @@ def clear_caches() -> None:
     names.clear_caches()
 
 
+def _read_metal(value: object) -> str | None:
+    return canonical_metal(clean(value))
+
+
+def _read_country(value: object) -> str | None:
+    text = clean(value)
+    return country_of(text) if text else None
+
+
 def _metal_of(value: object) -> str | None:
-    found = _cached(value, _METALS, lambda v: canonical_metal(clean(v)))
+    found = _cached(value, _METALS, _read_metal)
     return found if isinstance(found, str) else None
 
 
 def _country_of(value: object) -> str | None:
-    found = _cached(value, _COUNTRIES, lambda v: country_of(clean(v)) if clean(v) else None)
+    found = _cached(value, _COUNTRIES, _read_country)
     return found if isinstance(found, str) else None
 
 
