@@ -35,6 +35,8 @@ same run: --repeat interleaved runs of each, the best CPU time of each kept.
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
 import random
 import sys
 import time
@@ -279,6 +281,26 @@ def wrong_autos(identifier: Identifier, pairs: list[Pair], limit: int = 15) -> N
             print(f"    label {pair.label}: {result.reason}")
 
 
+#: Digest of every identification of the labelled sets (decision, smelter, method, score,
+#: reason, flags, candidates in order), taken before the speed work of issue #11: a faster
+#: identifier must decide every row exactly as before.
+EXPECTED_DIGEST = "47b247420f72c9460427ed78c6f83ab5ad98ee802bb4887706650d6f8e7724b9"
+
+
+def digest(identifiers: list[Identifier], sets: list[list[Pair]], dump: Path | None) -> str:
+    """One hash over every identification of every set, cold (caches cleared first)."""
+    clear_caches()
+    lines = []
+    for identifier in identifiers:
+        for pairs in sets:
+            for pair in pairs:
+                found = identifier.identify(pair.query).to_json()
+                lines.append(json.dumps(found, sort_keys=True, ensure_ascii=False, default=str))
+    if dump is not None:
+        dump.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
 def speed(
     reference: Reference, pairs: list[Pair], rows: int, rng: random.Random, repeat: int = 3
 ) -> tuple[float, float]:
@@ -352,6 +374,9 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--show-wrong", action="store_true")
     parser.add_argument("--repeat", type=int, default=3, help="cold and naive runs (best kept)")
+    parser.add_argument(
+        "--dump", type=Path, help="write every identification of the sets here (one JSON a line)"
+    )
     args = parser.parse_args()
     if not (CORPUS / "cmrt").is_dir():
         print(f"corpus not found at {CORPUS.resolve()}", file=sys.stderr)
@@ -384,8 +409,13 @@ def main() -> int:
         Reference(s for s in snapshots if s.info.kind is not SnapshotKind.CROSSWALK)
     )
     report("historical names, history without the crosswalk", evaluate(before, historical))
+    found = digest([identifier, shipped, before], [pairs, historical], args.dump)
+    same = found == EXPECTED_DIGEST
+    count = 3 * (len(pairs) + len(historical))
+    verdict = "identical to before" if same else f"DIFFER from {EXPECTED_DIGEST[:16]}"
+    print(f"\nidentifications of the sets ({count:,}): {found[:16]} {verdict}")
     speed(newest, pairs, args.rows, rng, max(args.repeat, 1))
-    return 0
+    return 0 if same else 1
 
 
 if __name__ == "__main__":

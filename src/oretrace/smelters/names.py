@@ -24,9 +24,13 @@ _SPECIAL = str.maketrans({
     "`": "'", "´": "'", "“": '"', "”": '"', "–": "-", "—": "-", "＆": "&",
 })  # fmt: skip
 _UNKNOWN_CHAR = re.compile(r"(?<=\w)[?\ufffd]+(?=\w)")
-_INITIAL_DOT = re.compile(r"\b(\w)\.")
+#: The dot after a one-letter token ("S.p.A." → "SpA"); deleting it by look-behind avoids
+#: the slow group substitution of ``\b(\w)\.`` → ``\1`` and deletes the same dots.
+_INITIAL_DOT = re.compile(r"(?<=\b\w)\.")
 _NOT_WORD = re.compile(r"[^\w]+|_")
-_ASCII_NOT_WORD = {c: " " for c in range(128) if not chr(c).isalnum()}
+#: ASCII punctuation → space as a byte table: bytes.translate is several times faster than
+#: str.translate with a dict.
+_ASCII_NOT_WORD = bytes(c if chr(c).isalnum() else 32 for c in range(128)) + bytes(range(128, 256))
 
 #: Legal forms and filler words that say nothing about which plant is meant.
 _FILLER = """
@@ -73,9 +77,9 @@ def fold(text: str) -> str:
         value = _UNKNOWN_CHAR.sub("", value)
     value = value.replace("&", " and ").replace("+", " and ").replace("'", "")
     if "." in value:
-        value = _INITIAL_DOT.sub(r"\1", value)
+        value = _INITIAL_DOT.sub("", value)
     if value.isascii():  # the same as the regular expression, several times faster
-        return " ".join(value.translate(_ASCII_NOT_WORD).split())
+        return " ".join(value.encode("ascii").translate(_ASCII_NOT_WORD).decode("ascii").split())
     return " ".join(_NOT_WORD.sub(" ", value).split())
 
 
