@@ -7,18 +7,14 @@ from typing import Any
 
 from django import forms
 from django.core.paginator import Page
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Q, QuerySet
 from django.urls import path
 
-from oretrace.registry.models import Declaration, DeclarationSmelter, Finding, ReportingPeriod
+from oretrace.registry.models import Declaration, DeclarationSmelter
+from oretrace.registry.services.declaration_list import declaration_list
 from oretrace.registry.services.periods import chosen_year, known_years
 from oretrace.registry.services.scope import StaffScope, smelter_rows_for
-from oretrace.registry.services.status import counted_declarations
 from oretrace.web.views.base import FilterForm, ListPage, in_navigation
-
-#: Declaration columns the list never shows; ``content`` alone is tens of kB a declaration.
-LIST_UNUSED = ("content", "answers", "company_answers", "scope_text", "source_path")
 
 
 class DeclarationFilterForm(FilterForm):
@@ -68,21 +64,7 @@ class DeclarationListPage(ListPage[Declaration]):
         return chosen_year(self.request.GET.get("period"))
 
     def rows(self) -> QuerySet[Declaration]:
-        # the findings counted per declaration (not a GROUP BY over the period's
-        # declarations), and without the cell-by-cell content: a list never shows it
-        findings = (
-            Finding.objects.filter(declaration=OuterRef("pk"))
-            .order_by()
-            .values("declaration")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
-        return (
-            counted_declarations(ReportingPeriod.for_year(self.year), self.scope)
-            .select_related("supplier", "stored_file")
-            .defer(*LIST_UNUSED)
-            .annotate(finding_count=Coalesce(Subquery(findings, output_field=IntegerField()), 0))
-        )
+        return declaration_list(self.year, self.scope)
 
     def extra_context(self, page: Page[Declaration]) -> dict[str, Any]:
         return {"year": self.year, "years": known_years(), "total": page.paginator.count}
