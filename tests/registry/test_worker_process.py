@@ -45,23 +45,23 @@ class Registry:
         self.env, self.query = env, query
 
     def oretrace(self, *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [*ORETRACE, *args],
-            env={**self.env, **extra},
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=True,
-        )
+        """Run ``oretrace ARGS``; a non-zero exit raises."""
+        return self._run(args, extra, check=True)
 
     def oretrace_may_fail(self, *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
+        """Run ``oretrace ARGS`` and hand back whatever exit status it had."""
+        return self._run(args, extra, check=False)
+
+    def _run(
+        self, args: tuple[str, ...], extra: dict[str, str], *, check: bool
+    ) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [*ORETRACE, *args],
             env={**self.env, **extra},
             capture_output=True,
             text=True,
             timeout=300,
-            check=False,
+            check=check,
         )
 
     def start_worker(self, *args: str, **extra: str) -> subprocess.Popen[str]:
