@@ -45,10 +45,7 @@ class _Row:
     name: str
     country: str | None  # ISO code
     parsed_id: ParsedId
-
-    @property
-    def scope(self) -> str:
-        return self.metal or ANY_METAL
+    scope: str  # the metal, or ANY_METAL when it is unknown
 
 
 @dataclass(slots=True)
@@ -131,7 +128,8 @@ class Identifier:
             if in_name.kind in (IdKind.CID, IdKind.LEGACY):
                 parsed = replace(in_name, note=f"the name cell holds the ID {name!r}")
                 name = ""
-        return _Row(query, _metal_of(query.metal), name, _country_of(query.country), parsed)
+        metal = _metal_of(query.metal)
+        return _Row(query, metal, name, _country_of(query.country), parsed, metal or ANY_METAL)
 
     def _by_id(self, row: _Row) -> tuple[_Finding | None, list[Flag]]:
         parsed = row.parsed_id
@@ -158,15 +156,17 @@ class Identifier:
             given = value not in (None, "") and not isinstance(value, str)
             reason = f"the name cell holds {value!r}, not a name" if given else "no name given"
             return _Finding(None, Method.NONE, 0.0, Decision.NONE, reason)
-        for method, table, key_of in (
-            (Method.LOOKUP_NAME, self.index.exact, str.casefold),  # = exact_key of a clean name
-            (Method.NORMALISED_NAME, self.index.folded, fold),
-            (Method.NORMALISED_NAME, self.index.cores, core),
-        ):
-            ids = table.get((row.scope, key_of(row.name)))  # folded only when needed
-            if ids:
-                widened = sorted(self._widen(row, method, ids))
-                return self._exact(row, method, widened, ids)
+        # Look-up name (casefold = exact_key of a clean name), then folded, then core name;
+        # each key is computed only when the previous one found nothing.
+        index, scope, name = self.index, row.scope, row.name
+        method = Method.LOOKUP_NAME
+        ids = index.exact.get((scope, name.casefold()))
+        if not ids:
+            method = Method.NORMALISED_NAME
+            ids = index.folded.get((scope, fold(name))) or index.cores.get((scope, core(name)))
+        if ids:
+            widened = sorted(self._widen(row, method, ids))
+            return self._exact(row, method, widened, ids)
         learned = self.aliases.find(row.metal, alias_key(row.name)) if row.metal else None
         if learned is not None:
             reason = (
@@ -213,10 +213,7 @@ class Identifier:
         return _Finding(chosen, method, 100.0, Decision.AUTO, reason, (), candidates)
 
     def _ranked(self, name: str, ids: list[str]) -> tuple[Candidate, ...]:
-        scored = [(self.index.similarity(name, i), i) for i in ids]
-        scored.sort(key=lambda item: -item[0][0])
-        shown = scored[: max(self.thresholds.candidates, 1)]
-        return tuple(self.index.candidate(i, closest, score) for (score, closest), i in shown)
+        return self.index.ranked(name, ids, max(self.thresholds.candidates, 1))
 
     def _disambiguate(
         self, ids: list[str], country: str | None, named: Iterable[str] = ()
@@ -304,10 +301,29 @@ class Identifier:
 
     def _capped(self, row: _Row, finding: _Finding, flags: list[Flag]) -> _Finding:
         """Doubts raised by other cells turn an automatic decision into a review."""
+        smelter = self.reference.smelter(finding.smelter_id) if finding.smelter_id else None
+        if (
+            not flags
+            and row.metal is not None
+            and (smelter is None or not smelter.dropped)
+            and (
+                smelter is None
+                or not row.country
+                or not smelter.country_code
+                or same_country(smelter.country_code, row.country)
+            )
+        ):  # no doubt from other cells (most rows): only a non-CID smelter is reviewed
+            if finding.decision is Decision.AUTO and (
+                smelter is None or smelter.smelter_id[0] != "C"
+            ):
+                return _Finding(
+                    finding.smelter_id, finding.method, finding.score, Decision.REVIEW,
+                    finding.reason, finding.flags, finding.candidates,
+                )  # fmt: skip
+            return finding
         flags = list(flags)
         if row.metal is None:
             flags.append(Flag.METAL_UNKNOWN)
-        smelter = self.reference.smelter(finding.smelter_id) if finding.smelter_id else None
         if (
             smelter
             and row.country

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from operator import itemgetter
 
 from rapidfuzz import fuzz, process
 
@@ -31,13 +30,15 @@ class Candidate:
 @dataclass(frozen=True, slots=True)
 class _Choices:
     """The names of one metal: core form, smelter, name as listed, smelter's country code;
-    and, per core token, the positions of the names holding it."""
+    per core token, the positions of the names holding it; and per position the fields of
+    its candidate but the score (smelter, standard name, country, name as listed)."""
 
     cores: list[str]
     ids: list[str]
     names: list[str]
     countries: list[str | None]
     tokens: dict[str, list[int]]
+    shown: list[tuple[str, str, str, str]]
 
 
 #: ``Candidate(...)`` built in half the time (several per fuzzy row).
@@ -98,9 +99,24 @@ class NameIndex:
             s.country_code for s in reference.smelters() if s.country_code is not None
         }
         self._bonus_cache: dict[str, dict[str | None, float]] = {}
+        #: −score → ``round(min(score, 100), 1)``: scores repeat (whole numbers, the same
+        #: fractions of short names), and ``round`` to a digit is slow.
         self._rounded: dict[float, float] = {}
         #: Every listed name's core, computed once here rather than per query.
         self._cores = {name: core(name) for names in self._names.values() for _, _, name in names}
+        #: Per smelter: exact key → the greatest name with it, core → likewise, and every
+        #: (core, name) pair: :meth:`similarity` without scanning the names per call.
+        self._closest: dict[str, tuple[dict[str, str], dict[str, str], list[tuple[str, str]]]] = {}
+        for smelter_id, listed in self._names.items():
+            by_key: dict[str, str] = {}
+            by_core: dict[str, str] = {}
+            for key, name_core, name in listed:
+                if key not in by_key or name > by_key[key]:
+                    by_key[key] = name
+                if name_core not in by_core or name > by_core[name_core]:
+                    by_core[name_core] = name
+            pairs = [(name_core, name) for _, name_core, name in listed]
+            self._closest[smelter_id] = (by_key, by_core, pairs)
 
     def _block(self, entries: dict[tuple[str, str], str]) -> _Choices:
         cores = [c for c, _ in entries]
@@ -110,7 +126,11 @@ class NameIndex:
         for position, text in enumerate(cores):
             for token in set(text.split()):
                 tokens[token].append(position)
-        return _Choices(cores, ids, list(entries.values()), countries, dict(tokens))
+        names = list(entries.values())
+        shown = [
+            (i, *self._shown.get(i, ("", "")), name) for i, name in zip(ids, names, strict=True)
+        ]
+        return _Choices(cores, ids, names, countries, dict(tokens), shown)
 
     def _country_of(self, smelter_id: str) -> str | None:
         smelter = self.reference.smelter(smelter_id)
@@ -168,34 +188,42 @@ class NameIndex:
             query_core, [cores[p] for p in positions], scorer=fuzz.WRatio, score_cutoff=floor,
             limit=None,
         )  # fmt: skip
-        # (−score, position) per smelter: sorting these ranks by score, then list order.
-        best: dict[str, tuple[float, int]] = {}
-        ids, countries = choices.ids, choices.countries
-        bonus = self._bonuses(country_code)
-        for _, score, index in hits:
-            position = positions[index]
+        if not hits:
+            return []
+        # (−score, position) per name: sorted, they rank by score, then list order; the
+        # first of each smelter is its best name (a smelter's names share its country).
+        if country_code is None:
+            keys = [(-score, positions[index]) for _, score, index in hits]
+        else:
+            bonus, countries = self._bonuses(country_code), choices.countries
+            keys = [
+                (-(score + bonus.get(countries[positions[index]], 0.0)), positions[index])
+                for _, score, index in hits
+            ]
+        keys.sort()
+        ids, shown, rounded = choices.ids, choices.shown, self._rounded
+        found: list[Candidate] = []
+        taken: set[str] = set()
+        for score, position in keys:
             smelter_id = ids[position]
-            key = (-(score + bonus.get(countries[position], 0.0)), position)
-            known = best.get(smelter_id)
-            if known is None or key[0] < known[0]:
-                best[smelter_id] = key
-        ranked = sorted(best.items(), key=itemgetter(1))[:limit]
-        shown, names, shown_score = self._shown, choices.names, self._shown_score
-        return [
-            _new_candidate(
-                smelter_id, *shown.get(smelter_id, ("", "")), names[position], shown_score(-score)
-            )
-            for smelter_id, (score, position) in ranked
-        ]
+            if smelter_id in taken:
+                continue
+            taken.add(smelter_id)
+            shown_score = rounded.get(score)
+            if shown_score is None:
+                shown_score = rounded[score] = round(min(-score, 100.0), 1)
+            found.append(_new_candidate(*shown[position], shown_score))
+            if len(found) == limit:
+                break
+        return found[:limit]  # (a limit of 0 or less slices as it always did)
 
     def _shown_score(self, score: float) -> float:
         """``round(min(score, 100), 1)``, remembered per score: scores repeat (whole numbers,
         the same fractions of short names), and ``round`` to a digit is slow."""
-        try:
-            return self._rounded[score]
-        except KeyError:
-            shown = self._rounded[score] = round(min(score, 100.0), 1)
-            return shown
+        shown = self._rounded.get(-score)
+        if shown is None:
+            shown = self._rounded[-score] = round(min(score, 100.0), 1)
+        return shown
 
     def _bonuses(self, country_code: str | None) -> dict[str | None, float]:
         """:func:`_bonus` of every smelter country for one query country, made once per
@@ -223,13 +251,29 @@ class NameIndex:
 
     def similarity(self, name: str, smelter_id: str) -> tuple[float, str]:
         """How well ``name`` matches the closest name of one smelter."""
-        names = self._names.get(smelter_id, ())
+        return self._similarity(name, exact_key(name), smelter_id)
+
+    def ranked(self, name: str, ids: list[str], limit: int) -> tuple[Candidate, ...]:
+        """The smelters ``ids`` as candidates for ``name``, closest first (stable), at most
+        ``limit``: :meth:`similarity` of each, the name's key computed once."""
         written = exact_key(name)
-        equal = [n for key, _, n in names if key == written]
-        if equal:  # the name as written is the closest
-            return 100.0, max(equal)
+        closest = self._similarity
+        scored = [(closest(name, written, i), i) for i in ids]
+        scored.sort(key=lambda item: -item[0][0])
+        candidate = self.candidate
+        return tuple(candidate(i, matched, score) for (score, matched), i in scored[:limit])
+
+    def _similarity(self, name: str, written: str, smelter_id: str) -> tuple[float, str]:
+        """:meth:`similarity` given ``exact_key(name)``."""
+        closest = self._closest.get(smelter_id)
+        if closest is None:
+            return 0.0, ""
+        by_key, by_core, pairs = closest
+        equal = by_key.get(written)
+        if equal is not None:  # the name as written is the closest
+            return 100.0, equal
         query = core(name)
-        equal = [n for _, c, n in names if c == query]
-        if equal:  # a name equal apart from legal forms is the closest
-            return 100.0, max(equal)
-        return max(((fuzz.WRatio(query, c), n) for _, c, n in names), default=(0.0, ""))
+        equal = by_core.get(query)
+        if equal is not None:  # a name equal apart from legal forms is the closest
+            return 100.0, equal
+        return max(((fuzz.WRatio(query, c), n) for c, n in pairs), default=(0.0, ""))
