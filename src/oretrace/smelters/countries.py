@@ -80,3 +80,8 @@ _GREATER_CHINA = frozenset({"CN", "HK", "MO"})
 def same_country(a: str | None, b: str | None) -> bool:
     """Codes that name the same place for smelter lists (RMI files Hong Kong under China)."""
     return a == b or (a in _GREATER_CHINA and b in _GREATER_CHINA)
+
+
+def same_place(code: str) -> frozenset[str]:
+    """Every code ``c`` with ``same_country(c, code)``."""
+    return _GREATER_CHINA if code in _GREATER_CHINA else frozenset((code,))

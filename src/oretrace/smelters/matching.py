@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from oretrace.smelters.countries import same_country
+from oretrace.smelters.countries import same_place
 from oretrace.smelters.frozen import maker
 from oretrace.smelters.names import clean, core, fold
 from oretrace.smelters.reference import Reference
@@ -54,11 +54,10 @@ def exact_key(text: str) -> str:
     return clean(text).casefold()
 
 
-def _bonus(smelter_country: str | None, country_code: str | None) -> float:
-    """Country as evidence: +2 when it agrees, −15 when it contradicts."""
-    if country_code is None or smelter_country is None:
-        return 0.0
-    return 2.0 if same_country(smelter_country, country_code) else -15.0
+#: Country as evidence: added to a name's score when the smelter's country agrees with the
+#: row's (:func:`same_country`), or contradicts it; nothing when either is unknown.
+COUNTRY_AGREES = 2.0
+COUNTRY_CONTRADICTS = -15.0
 
 
 class NameIndex:
@@ -226,15 +225,16 @@ class NameIndex:
         return shown
 
     def _bonuses(self, country_code: str | None) -> dict[str | None, float]:
-        """:func:`_bonus` of every smelter country for one query country, made once per
+        """The country bonus of every smelter country for one query country, made once per
         country (a smelter without a country, or a query without one, gets none)."""
         if country_code is None:
             return {}
         found = self._bonus_cache.get(country_code)
-        if found is None:
-            found = self._bonus_cache[country_code] = {
-                country: _bonus(country, country_code) for country in self._countries
-            }
+        if found is None:  # same_place(code) = the countries with same_country(…, code)
+            countries = self._countries
+            found = dict.fromkeys(countries, COUNTRY_CONTRADICTS)
+            found.update(dict.fromkeys(countries & same_place(country_code), COUNTRY_AGREES))
+            self._bonus_cache[country_code] = found
         return found
 
     def candidate(self, smelter_id: str, matched_name: str, score: float) -> Candidate:

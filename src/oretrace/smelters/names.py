@@ -87,8 +87,9 @@ def fold(text: str) -> str:
 def core(text: str) -> str:
     """:func:`fold` without legal forms and fillers; the folded text if nothing else is left."""
     folded = fold(text)
-    tokens = [_EXPANSIONS.get(token, token) for token in folded.split()]
-    kept = [token for token in tokens if token not in FILLER_TOKENS]
+    tokens = folded.split()
+    # _EXPANSIONS.get(token, token) per token, mapped in C
+    kept = [token for token in map(_EXPANSIONS.get, tokens, tokens) if token not in FILLER_TOKENS]
     return " ".join(kept) if kept else folded
 
 
