@@ -49,7 +49,11 @@ def _workbook(sheets: Sequence[list[tuple[Cell, ...]]], *, streamed: bool | None
             sheet.streamed = streamed
         sheet.set_column(0, 0, 20)
         sheet.set_column(2, 2, 10, percent)  # a column format reaches every cell below
-        sheet.write_row(0, 0, ("Supplier", "Count", "Share", "Text", "Tiny"), bold)
+        header = ("Supplier", "Count", "Share", "Text", "Tiny")
+        if streamed is None:
+            sheet.write_row(0, 0, header, bold)
+        else:
+            sheet.append_row(0, header, bold)
         for row_number, row in enumerate(rows, start=1):
             if streamed is None:
                 sheet.write_row(row_number, 0, row)
@@ -85,7 +89,11 @@ def test_rows_after_a_gap_and_a_header_only_sheet() -> None:
                 sheet.write_row(number, 0, row)
             else:
                 sheet.append_row(number, row)
-        workbook.add_worksheet("Empty", worksheet_class=cls).write_row(0, 0, ("Only",))
+        empty = workbook.add_worksheet("Empty", worksheet_class=cls)
+        if streamed is None:
+            empty.write_row(0, 0, ("Only", ""))
+        else:
+            empty.append_row(0, ("Only", ""))
         workbook.close()
         out[streamed] = buffer.getvalue()
     assert out[True] == out[None]
@@ -116,10 +124,10 @@ def test_streamed_cells_read_back_with_their_values_and_types() -> None:
 def test_the_blocks_are_dropped_as_they_are_written() -> None:
     workbook = xlsxwriter.Workbook(io.BytesIO(), OPTIONS)
     sheet = workbook.add_worksheet("Rows", worksheet_class=StreamedSheet)
-    sheet.write_row(0, 0, ("Header",))
-    for number in range(1, 1000):
+    for number in range(1000):
         sheet.append_row(number, (f"text {number}", number))
-    assert sum(1 for cells in sheet.table.values() if cells) < SPAN_ROWS  # the last block only
+        assert not any(sheet.table.values())  # no cell kept by XlsxWriter
+    assert len(sheet._block) == 1000 % SPAN_ROWS  # only the rows of the block being filled
     workbook.close()
 
 
@@ -134,12 +142,17 @@ def test_formats_are_numbered_as_xlsxwriter_numbers_them() -> None:
         formats = [workbook.add_format({"num_format": f"0.{'0' * n}"}) for n in range(1, 4)]
         cls = None if streamed is None else StreamedSheet
         first = workbook.add_worksheet("Header only", worksheet_class=cls)
-        first.write_row(0, 0, ("A", "B"), formats[2])
-        if streamed:
+        if streamed is None:
+            first.write_row(0, 0, ("A", "", "C"), formats[2])  # "" with a format: a blank cell
+        else:
+            first.append_row(0, ("A", "", "C"), formats[2])
             first.finish()  # a sheet's rows are finished before the next sheet's
         second = workbook.add_worksheet("Rows", worksheet_class=cls)
         second.set_column(1, 1, 9, formats[1])
-        second.write_row(0, 0, ("A", "B"), formats[0])
+        if streamed is None:
+            second.write_row(0, 0, ("A", "B"), formats[0])
+        else:
+            second.append_row(0, ("A", "B"), formats[0])
         for number in range(1, 40):
             if streamed is None:
                 second.write_row(number, 0, (number, number / 7))
@@ -155,10 +168,42 @@ def test_formats_are_numbered_as_xlsxwriter_numbers_them() -> None:
 def test_a_row_out_of_order_or_a_cell_written_late_is_refused() -> None:
     workbook = xlsxwriter.Workbook(io.BytesIO(), OPTIONS)
     sheet = workbook.add_worksheet("Rows", worksheet_class=StreamedSheet)
-    for number in range(SPAN_ROWS):
+    for number in range(SPAN_ROWS + 2):
         sheet.append_row(number, ("x",))
-    with pytest.raises(ValueError, match="row 3 comes after row 16"):
+    with pytest.raises(ValueError, match="row 3 is written after a later row"):
         sheet.append_row(2, ("late",))
+    with pytest.raises(ValueError, match="row 18 is written after a later row"):
+        sheet.append_row(SPAN_ROWS + 1, ("again",))
     sheet.write_string(4, 1, "late")  # past append_row: found when the sheet is written
-    with pytest.raises(ValueError, match="cells written after their rows were rendered"):
+    with pytest.raises(ValueError, match="cells written beside streamed rows"):
         workbook.close()
+
+
+def test_wide_rows_odd_values_and_formats_per_row() -> None:
+    """Rows wider than 16 columns after narrow ones, booleans, a text past Excel's limit
+    (XlsxWriter truncates it; the cells after it are still written), a text starting with
+    a space, a large integer, and two cell formats."""
+    long_text = "é" * 40000
+    rows: list[tuple[Cell, ...]] = [
+        ("a", 1),
+        tuple(f"c{n}" for n in range(30)),
+        (True, False, " lead", long_text, 2**60, 0.1),
+    ]
+    out = {}
+    for streamed in (None, True):
+        buffer = io.BytesIO()
+        workbook = xlsxwriter.Workbook(buffer, OPTIONS)
+        workbook.set_properties({"created": CREATED})
+        red = workbook.add_format({"font_color": "red"})
+        cls = None if streamed is None else StreamedSheet
+        sheet = workbook.add_worksheet("Odd", worksheet_class=cls)
+        for number, row in enumerate(rows * 7):
+            fmt = red if number % 4 == 1 else None
+            if streamed is None:  # cell by cell: write_row stops at the truncated text
+                for column, value in enumerate(row):
+                    sheet.write(number, column, value, fmt)
+            else:
+                sheet.append_row(number, row, fmt)
+        workbook.close()
+        out[streamed] = buffer.getvalue()
+    assert out[True] == out[None]

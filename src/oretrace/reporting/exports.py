@@ -155,7 +155,7 @@ def write_exports(data: ReportData, path: Path, *, streamed: bool = True) -> Pat
         for column, width in enumerate(sheet.widths):  # before the rows: they take it
             fmt = percent if sheet.header[column] == "Coverage" else None
             worksheet.set_column(column, column, width, fmt)
-        worksheet.write_row(0, 0, sheet.header, bold)
+        worksheet.append_row(0, sheet.header, bold)
         count = 0
         for count, row in enumerate(sheet.rows(data), start=1):
             worksheet.append_row(count, row)
