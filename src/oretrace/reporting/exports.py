@@ -5,6 +5,8 @@ every smelter row as suppliers reported it, the consolidated smelters, supplier 
 corrective actions to send (each finding with its cell and the message), and product risk.
 Rows are sorted; the workbook's creation date is the snapshot date, and XlsxWriter's
 in-memory mode stamps every zip entry 1980-01-01, so the file is byte-reproducible.
+Rows are written through :class:`~oretrace.reporting.streamed_sheet.StreamedSheet`, which
+turns them into XML as they come instead of holding every cell to the end (same bytes).
 """
 
 from __future__ import annotations

@@ -2,21 +2,27 @@
 
 XlsxWriter keeps every cell of a worksheet (a dict per row, a tuple per cell) until the
 workbook closes, then writes the ``<sheetData>`` XML from them: the ~450,000 cells of a
-4,000-supplier ``exports.xlsx`` held ~70 MB. Its ``constant_memory`` mode flushes row by
-row but writes inline strings, a different and larger file, and costs more CPU.
+4,000-supplier ``exports.xlsx`` held ~70 MB, and writing them cost three layers of Python
+calls per cell. Its ``constant_memory`` mode flushes row by row but writes inline strings,
+a different and larger file, and costs more CPU.
 
-:class:`StreamedSheet` keeps XlsxWriter's own output and only moves *when* it is made: after
-every block of 16 rows (the block a row's ``spans`` attribute describes) the block is
-rendered by XlsxWriter's own row writer into one string and its cells are dropped. At close
-the strings are written where XlsxWriter would have written the rows, so the workbook is
-byte-identical to the one ``write_string``/``write_number`` would have made (held by
-``tests/reporting/test_streamed_sheet.py`` against plain XlsxWriter).
+:class:`StreamedSheet` writes the same XML XlsxWriter would, only earlier: ``append_row``
+turns a row's texts into shared-string cells (the shared-string table indexes them as
+XlsxWriter would, in the order written) and its numbers into number cells, with the ``s``
+attribute XlsxWriter gives (the cell's format, else its column's); any other value (a
+boolean, a text longer than Excel allows, a non-finite number...) goes through XlsxWriter's
+own ``write`` and cell writer. Every block of 16 rows — the rows one ``spans`` value covers —
+becomes one string with XlsxWriter's own ``<row>`` tags, and at close the strings are
+written where XlsxWriter would have written the rows. The workbook is byte-identical to the
+one XlsxWriter makes when it keeps every cell (held by
+``tests/reporting/test_streamed_sheet.py`` against plain XlsxWriter, and by
+``tests/registry/test_report_streamed_exports.py`` on a generated registry's report).
 
-Rules for a caller: rows are appended in increasing order, sheet after sheet (``finish``
-after a sheet's last row), and column formats
-(``set_column``) are set before the rows, since a rendered cell takes its column's format
-then. Shared strings are still indexed as they are written, so their order (and the
-``sharedStrings.xml`` part) is unchanged.
+Rules for a caller, checked where they can be: rows (header included) go through
+``append_row`` in increasing order, sheet after sheet (``finish`` after a sheet's last
+row); column formats (``set_column``) come before the rows; no comments or ``set_row`` on
+streamed rows. A cell written past ``append_row`` is refused when the workbook closes.
+``streamed = False`` keeps every cell as XlsxWriter does: the reference.
 """
 
 from __future__ import annotations
