@@ -207,3 +207,29 @@ def test_wide_rows_odd_values_and_formats_per_row() -> None:
         workbook.close()
         out[streamed] = buffer.getvalue()
     assert out[True] == out[None]
+
+
+def test_text_stays_text_whatever_the_workbook_options() -> None:
+    """``append_row`` writes text as ``write_string`` does, also in a workbook that would
+    turn strings into formulas, links or numbers, streamed or not."""
+    options = {"in_memory": True, "strings_to_numbers": True}  # formulas, urls: on by default
+    rows: list[tuple[Cell, ...]] = [
+        ("=1+1", "https://example.com/", "42", "{=A1}" + " " * 17000 + "}", "")
+    ] * 20
+    out = {}
+    for streamed in (False, True):
+        buffer = io.BytesIO()
+        workbook = xlsxwriter.Workbook(buffer, options)
+        workbook.set_properties({"created": CREATED})
+        sheet = workbook.add_worksheet("Text", worksheet_class=StreamedSheet)
+        sheet.streamed = streamed
+        for number, row in enumerate(rows):
+            sheet.append_row(number, row)
+        sheet.finish()
+        workbook.close()
+        out[streamed] = buffer.getvalue()
+    assert out[True] == out[False]
+    sheet = openpyxl.load_workbook(io.BytesIO(out[True]))["Text"]
+    assert [c.data_type for c in sheet[1]][:4] == ["s", "s", "s", "s"]
+    assert sheet["A1"].value == "=1+1" and sheet["C1"].value == "42"
+    assert sheet["B1"].hyperlink is None and sheet["E1"].value is None

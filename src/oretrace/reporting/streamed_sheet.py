@@ -56,10 +56,11 @@ class StreamedSheet(Worksheet):  # type: ignore[misc]
     def append_row(
         self, number: int, row: Sequence[Cell], cell_format: Format | None = None
     ) -> None:
-        """Write one row, as ``write_row`` would: text as shared strings, numbers as
-        numbers, an empty text as no cell (strings are never formulas or links here);
-        anything else (a very long text, a value of another type) is written and rendered
-        by XlsxWriter itself, cell by cell."""
+        """Write one row as XlsxWriter writes it cell by cell: text as text (shared
+        strings; never a formula, link or number, whatever the workbook's options), numbers
+        as numbers, an empty text as no cell (a blank one with a format); anything else (a
+        very long text, a value of another type) is written and rendered by XlsxWriter
+        itself."""
         if number <= self._rendered_to or (self._block and number <= self._block[-1][0]):
             raise ValueError(f"row {number + 1} is written after a later row")
         if not self.streamed:
@@ -127,7 +128,7 @@ class StreamedSheet(Worksheet):  # type: ignore[misc]
         """Write one cell through XlsxWriter (its checks, truncation, types) and render it
         with XlsxWriter's own cell writer; False when that makes no cell."""
         sheet: Any = self
-        sheet.write(number, column, value, cell_format)
+        self._write_value(number, column, value, cell_format)
         stored = sheet.table.get(number, {}).pop(column, None)
         if stored is None:
             return False
@@ -141,6 +142,20 @@ class StreamedSheet(Worksheet):  # type: ignore[misc]
 
     def _keep_row(self, number: int, row: Sequence[Cell], cell_format: Format | None) -> None:
         for column, value in enumerate(row):
+            self._write_value(number, column, value, cell_format)
+
+    def _write_value(
+        self, number: int, column: int, value: Cell, cell_format: Format | None
+    ) -> None:
+        """Text as text (``write_string``), whatever the workbook's ``strings_to_*``
+        options; an empty text is a blank cell, which XlsxWriter keeps only with a format;
+        anything else as ``write`` decides."""
+        if isinstance(value, str):
+            if value:
+                self.write_string(number, column, value, cell_format)
+            else:
+                self.write_blank(number, column, None, cell_format)
+        else:
             self.write(number, column, value, cell_format)
 
     def finish(self) -> None:
