@@ -10,6 +10,11 @@
 - ``charts/<name>.svg`` and ``charts/<name>.png`` — the four charts.
 
 Everything is a function of the snapshot alone, so two builds are byte-identical.
+
+The exports are written first and matplotlib and python-docx are imported only after them:
+the workbook's transient memory then comes and goes before those libraries (~40 MB) are
+loaded, which keeps a 4,000-supplier report's peak low (ADR 0024). The order of writing
+changes no file.
 """
 
 from __future__ import annotations
@@ -17,10 +22,8 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from oretrace.reporting.charts import render
 from oretrace.reporting.cmr import conflict_minerals_report
 from oretrace.reporting.data import ReportData
-from oretrace.reporting.docx_report import write_docx
 from oretrace.reporting.exports import write_exports
 from oretrace.reporting.figures import charts
 from oretrace.reporting.form_sd import MODES, form_sd
@@ -42,8 +45,11 @@ def build_report(data: ReportData, out: Path, mode: str = "cmr") -> list[Path]:
     if mode not in MODES:
         raise ValueError(f"unknown report mode {mode!r}: expected one of {', '.join(MODES)}")
     (out / CHARTS).mkdir(parents=True, exist_ok=True)
+    written = [write_exports(data, out / "exports.xlsx")]
+    from oretrace.reporting.charts import render  # after the exports: see the module
+
     author = data.organisation.legal_name
-    written = _write_filing(_stamped(form_sd(data, mode), data), out / FORM_SD, data, author)
+    written += _write_filing(_stamped(form_sd(data, mode), data), out / FORM_SD, data, author)
     if mode == "cmr":
         exhibit = _stamped(conflict_minerals_report(data), data)
         written += _write_filing(exhibit, out / EXHIBIT, data, author)
@@ -59,7 +65,6 @@ def build_report(data: ReportData, out: Path, mode: str = "cmr") -> list[Path]:
         ]
     management = _stamped(management_report(data), data)
     written.append(_write(out / "report.html", internal_html(management, png)))
-    written.append(write_exports(data, out / "exports.xlsx"))
     return sorted(written)
 
 
@@ -76,6 +81,8 @@ def _write(path: Path, content: bytes) -> Path:
 
 
 def _write_filing(document: Document, stem: Path, data: ReportData, author: str) -> list[Path]:
+    from oretrace.reporting.docx_report import write_docx  # after the exports: see the module
+
     html = edgar_html(document)
     problems = edgar_violations(html)
     if problems:

@@ -5,6 +5,8 @@ every smelter row as suppliers reported it, the consolidated smelters, supplier 
 corrective actions to send (each finding with its cell and the message), and product risk.
 Rows are sorted; the workbook's creation date is the snapshot date, and XlsxWriter's
 in-memory mode stamps every zip entry 1980-01-01, so the file is byte-reproducible.
+Rows are written through :class:`~oretrace.reporting.streamed_sheet.StreamedSheet`, which
+turns them into XML as they come instead of holding every cell to the end (same bytes).
 """
 
 from __future__ import annotations
@@ -17,12 +19,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import xlsxwriter
-from xlsxwriter.worksheet import Worksheet
 
 from oretrace.reporting.data import ReportData
 from oretrace.reporting.figures import appendix_order, is_identified, key_figures, status_label
 from oretrace.reporting.ordering import natural_keys
 from oretrace.reporting.sections import DRAFT_MARK
+from oretrace.reporting.streamed_sheet import StreamedSheet
 
 Cell = str | int | float
 Row = tuple[Cell, ...]
@@ -132,7 +134,10 @@ SHEETS = (
 )  # fmt: skip
 
 
-def write_exports(data: ReportData, path: Path) -> Path:
+def write_exports(data: ReportData, path: Path, *, streamed: bool = True) -> Path:
+    """Write the workbook. Rows become XML a block at a time (:class:`StreamedSheet`);
+    ``streamed=False`` keeps every cell until the end, as XlsxWriter does — the same bytes,
+    the reference the tests compare with."""
     created = dt.datetime.combine(data.as_of, dt.time(), tzinfo=dt.UTC)
     options = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
     workbook = xlsxwriter.Workbook(str(path), options)
@@ -147,14 +152,16 @@ def write_exports(data: ReportData, path: Path) -> Path:
     bold = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
     percent = workbook.add_format({"num_format": "0.0%"})
     for sheet in SHEETS:
-        worksheet = workbook.add_worksheet(sheet.name)
-        worksheet.write_row(0, 0, sheet.header, bold)
-        count = 0
-        for count, row in enumerate(sheet.rows(data), start=1):
-            _write_row(worksheet, count, row)
-        for column, width in enumerate(sheet.widths):
+        worksheet = workbook.add_worksheet(sheet.name, worksheet_class=StreamedSheet)
+        worksheet.streamed = streamed
+        for column, width in enumerate(sheet.widths):  # before the rows: they take it
             fmt = percent if sheet.header[column] == "Coverage" else None
             worksheet.set_column(column, column, width, fmt)
+        worksheet.append_row(0, sheet.header, bold)
+        count = 0
+        for count, row in enumerate(sheet.rows(data), start=1):
+            worksheet.append_row(count, row)
+        worksheet.finish()
         worksheet.freeze_panes(1, 0)
         worksheet.autofilter(0, 0, max(count, 1), len(sheet.header) - 1)
         # Printed: landscape A4, one page wide, the header row on every page, page numbers.
@@ -167,18 +174,3 @@ def write_exports(data: ReportData, path: Path) -> Path:
             worksheet.set_header(f"&C&B{DRAFT_MARK}")
     workbook.close()
     return path
-
-
-def _write_row(worksheet: Worksheet, number: int, row: Row) -> None:
-    """``worksheet.write_row(number, 0, row)`` without its per-cell type dispatch: text
-    as text, numbers as numbers, an empty text as no cell at all (what ``write`` does with
-    it, as strings are never formulas or links here)."""
-    for column, value in enumerate(row):
-        kind = value.__class__
-        if kind is str:
-            if value:
-                worksheet.write_string(number, column, value)
-        elif kind is int or kind is float:
-            worksheet.write_number(number, column, value)
-        else:
-            worksheet.write(number, column, value)

@@ -14,8 +14,8 @@ def write_report_set(data: ReportData, out: Path, mode: str) -> tuple[Path, ...]
     """Write ``snapshot.json`` and the documents for ``mode`` into ``out``; return the paths."""
     out.mkdir(parents=True, exist_ok=True)
     snapshot = out / SNAPSHOT_FILE
-    with snapshot.open("w", encoding="utf-8") as stream:
-        stream.writelines(data.json_chunks())
+    with snapshot.open("wb") as stream:
+        data.write_json(stream)  # and its fingerprint, for the exports and the audit entry
     return (snapshot, *build_report(data, out, mode))
 
 
