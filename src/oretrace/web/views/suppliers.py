@@ -45,7 +45,7 @@ class SupplierFilterForm(FilterForm):
     red_flag = forms.ChoiceField(required=False, label="Red flag")
     metal = forms.ChoiceField(required=False, label="Uses metal")
     mineral = forms.ChoiceField(required=False, label="Extended mineral")
-    mineral_use = forms.ChoiceField(required=False, label="Mineral")
+    mineral_use = forms.ChoiceField(required=False, label="Declaring or using")
     mineral_risk = forms.ChoiceField(required=False, label="Risk for the mineral")
     period = forms.CharField(required=False, widget=forms.HiddenInput)
 
