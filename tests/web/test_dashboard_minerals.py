@@ -192,3 +192,15 @@ def test_dashboard_queries_do_not_grow_with_minerals_or_alerts(
     assert len(minerals) == 6
     queries()
     assert queries() == before
+
+
+def test_the_dashboard_lists_the_first_alerts_and_says_how_many_more(
+    login: Any, mworld: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("oretrace.web.views.dashboard.ALERTS_SHOWN", 1)
+    response = login("admin").get(reverse("dashboard"), {"period": YEAR})
+    alerts = response.context["alerts"]
+    assert (len(alerts["shown"]), alerts["more"]) == (1, 1)
+    section = response.content.decode().split('id="status-alerts"')[1].split("</section>")[0]
+    assert section.count("<tr>") == 2  # the header and one change
+    assert "… and 1 more" in section

@@ -26,6 +26,8 @@ DECLARATION_STATES = (
 )
 RISK_LEVELS = ("high", "medium", "low")
 METALS = ("Tin", "Tantalum", "Tungsten", "Gold")
+#: Status changes listed on the dashboard; `oretrace smelters changes` lists them all.
+ALERTS_SHOWN = 20
 
 
 def status_order(labels: set[str] | list[str]) -> list[str]:
@@ -130,7 +132,12 @@ class DashboardPage(StaffPage):
         kinds: dict[str, int] = {}
         for change in alerts["changes"]:
             kinds[change["change"]] = kinds.get(change["change"], 0) + 1
-        return alerts | {"touching": touching, "kinds": sorted(kinds.items())}
+        return alerts | {
+            "touching": touching,
+            "shown": touching[:ALERTS_SHOWN],
+            "more": max(0, len(touching) - ALERTS_SHOWN),
+            "kinds": sorted(kinds.items()),
+        }
 
 
 class HomePage(StaffPage):
