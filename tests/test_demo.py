@@ -49,6 +49,9 @@ def test_make_demo_runs_end_to_end(tmp_path: Path) -> None:
     assert "suppliers: 40 created" in out
     assert "period 2025:" in out and "new declarations" in out
     assert "response rate" in out and "RCOI" in out
+    minerals = out.split("Extended minerals (EMRT, CRT, AMRT")[1].split("$ oretrace")[0]
+    assert "Cobalt" in minerals and "2 declaring" in minerals  # the EMRT's and the CRT's
+    assert "Aluminum" in minerals and "Silver" in minerals  # the AMRT's
     assert "Appendix 2 (conformant/known not conformant)" in out
     assert (tmp_path / "data" / "oretrace.sqlite3").exists()
     report = tmp_path / "report"

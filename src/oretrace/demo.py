@@ -6,6 +6,7 @@ layout families and the mistakes real suppliers make; nothing here needs RMI's f
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import os
@@ -17,7 +18,14 @@ from pathlib import Path
 import click
 from msoffcrypto.format.ooxml import OOXMLFile
 
-from oretrace.cmrt.answers import EMRT_SURVEY, PERCENT_6X, PERCENT_EMRT2, SCOPES
+from oretrace.cmrt.answers import (
+    CRT_SURVEY,
+    EMRT_SURVEY,
+    PERCENT_6X,
+    PERCENT_AMRT,
+    PERCENT_EMRT2,
+    SCOPES,
+)
 from oretrace.cmrt.layouts import EMRT2_MINERALS, METALS_3TG
 from oretrace.cmrt.revisions import Family
 from oretrace.cmrt.writer import CellInput, Draft, draft_bytes
@@ -139,6 +147,73 @@ def emrt_draft(
     draft.company_answers |= dict.fromkeys("ABDFG", "Yes")
     draft.company_answers["E"] = EMRT_SURVEY[0]
     draft.company_comments["B"] = f"https://{name.split()[0].lower()}.example/policy"
+    return draft
+
+
+#: Smelters of the AMRT 1.3 look-up, for the minerals the demo's AMRT declares.
+AMRT_SMELTERS = {
+    "Aluminum": [("Aluminerie Alouette Inc.", "CID004629", "CANADA")],
+    "Silver": [("Boliden Ronnskar", "CID004586", "SWEDEN")],
+    "Zinc": [("Eti Bakir A.S", "CID004059", "TURKEY")],
+}
+
+
+def _smelter_rows(mineral: str, smelters: list[tuple[str, str, str]]) -> list[dict[str, CellInput]]:
+    return [
+        {
+            "metal": mineral,
+            "lookup": smelter,
+            "name": smelter,
+            "country": country,
+            "smelter_id": cid,
+            "id_source": "RMI",
+        }
+        for smelter, cid, country in smelters
+    ]
+
+
+def crt_draft(name: str) -> Draft:
+    """A complete, correct CRT 2.2 (cobalt) declaration, refiners from ``EXTENDED_SMELTERS``."""
+    draft = Draft(Family.CRT, "2.2", company=_company(name, dt.date(2025, 4, 30)))
+    for key, answer in (
+        ("Q1", "Yes"),
+        ("Q2", "No"),
+        ("Q3", "No"),
+        ("Q4", PERCENT_6X[0]),
+        ("Q5", "Yes"),
+        ("Q6", "Yes"),
+    ):
+        draft.answers[(key, "Cobalt")] = answer
+    # RMI's CRT ships "No" in the unused rows 27-29 of its four-metal grid, which its
+    # Checker counts (docs/checker.md); without them a complete file has 18 missing.
+    for row in (27, 28, 29):
+        draft.labels[("Declaration", f"D{row}")] = "No"
+    draft.smelters = _smelter_rows("Cobalt", EXTENDED_SMELTERS["Cobalt"])
+    draft.company_answers = dict.fromkeys("ABCDEFHI", "Yes")
+    draft.company_answers["G"] = CRT_SURVEY[0]
+    draft.company_comments["B"] = f"https://{name.split()[0].lower()}.example/policy"
+    return draft
+
+
+def amrt_draft(name: str, minerals: tuple[str, ...] = ("Aluminum", "Silver")) -> Draft:
+    """A complete AMRT 1.3 declaration for ``minerals`` (chosen in its selectors), smelters
+    from ``AMRT_SMELTERS`` and one Mine List row per smelter."""
+    draft = Draft(Family.AMRT, "1.3", company=_company(name, dt.date(2025, 4, 30)))
+    draft.minerals = list(minerals)
+    for mineral in minerals:
+        draft.answers[("Q1", mineral)] = "Yes"
+        draft.answers[("Q2", mineral)] = PERCENT_AMRT[0]
+        smelters = AMRT_SMELTERS.get(mineral, [])
+        draft.smelters += _smelter_rows(mineral, smelters)
+        draft.mines += [
+            {
+                "metal": mineral,
+                "smelter_name": smelter,
+                "mine_name": f"{smelter.split()[0]} mine",
+                "country": country,
+            }
+            for smelter, _, country in smelters
+        ]
     return draft
 
 
@@ -309,6 +384,7 @@ def main(argv: list[str] | None = None) -> int:
         ("import", "bom", str(group / "bom.csv")),
         ("import", "contacts", str(group / "contacts.csv")),
         ("ingest", str(group / "declarations"), "--period", str(PERIOD)),
+        ("ingest", str(group / "minerals"), "--period", str(PERIOD)),
         ("status", "--period", str(PERIOD)),
         ("profile", "load", str(profile)),
         ("report", "--period", str(PERIOD), "--out", str(report), "--mode", "cmr"),
@@ -316,10 +392,12 @@ def main(argv: list[str] | None = None) -> int:
         ("check", str(report / "our-cmrt.xlsx")),
     ]
     for step in steps:
-        if step[0] == "ingest" and _campaign() != 0:  # asked first, then the answers arrive
-            return 1
+        if step[1:2] == (str(group / "declarations"),) and _campaign() != 0:
+            return 1  # the campaign asks first, then the answers arrive
         if _run(*step) != 0:
             return 1
+        if step[0] == "demo-data":
+            write_mineral_samples(group / "minerals", _first_suppliers(group, 3))
     if _run("campaign", "status", CAMPAIGN) != 0:
         return 1
     if _add_people() != 0:
@@ -330,6 +408,28 @@ def main(argv: list[str] | None = None) -> int:
     )
     sys.stdout.write(_serve_instructions(out / "data"))
     return 0
+
+
+def write_mineral_samples(folder: Path, names: list[str]) -> list[Path]:
+    """Extended-minerals declarations from three of the group's suppliers (an EMRT 2.1 for
+    cobalt and mica, a CRT, an AMRT for aluminum and silver), beside their CMRTs."""
+    folder.mkdir(parents=True, exist_ok=True)
+    drafts = (
+        ("emrt-2.1", emrt_draft(names[0], "2.1", ("Cobalt", "Mica"))),
+        ("crt-2.2", crt_draft(names[1])),
+        ("amrt-1.3", amrt_draft(names[2], ("Aluminum", "Silver"))),
+    )
+    paths = []
+    for (kind, draft), name in zip(drafts, names, strict=True):
+        path = folder / f"{name.split()[0].lower()}_{kind}.xlsx"
+        path.write_bytes(draft_bytes(draft))
+        paths.append(path)
+    return paths
+
+
+def _first_suppliers(group: Path, count: int) -> list[str]:
+    with (group / "suppliers.csv").open(encoding="utf-8", newline="") as handle:
+        return [row["name"] for row in csv.DictReader(handle)][:count]
 
 
 def _campaign() -> int:

@@ -103,11 +103,13 @@ def test_status_text_json_and_internal_report_state_the_same_figures(tmp_path: P
     data = report_snapshot(2025)
     assert shown == {m.mineral: m.as_json() for m in data.extended_minerals}
     text = CliRunner().invoke(main, ["status", "--period", "2025"]).output
-    section = text.split("Extended minerals (EMRT declarations in force; not part of Form SD)")[1]
+    section = text.split(
+        "Extended minerals (EMRT, CRT, AMRT declarations in force; not part of Form SD)"
+    )[1]
     assert "Cobalt  1 declaring, 1 using; may be from covered countries" in section
     assert "conformant 1" in section and "mines 2" in section
     report = _text(management_report(data))
-    assert "Extended minerals (EMRT)" in report and "Nickel" in report
+    assert "Extended minerals (EMRT, CRT, AMRT)" in report and "Nickel" in report
     assert "Cobalt" not in _text(conflict_minerals_report(data))
     assert "Cobalt" not in _text(form_sd(data, "cmr"))
     again = ReportData.from_json(data.to_json())

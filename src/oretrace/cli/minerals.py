@@ -11,7 +11,7 @@ import click
 
 def echo_extended_minerals(section: Mapping[str, Mapping[str, Any]]) -> None:
     """One line per extended mineral declared, below the 3TG figures."""
-    click.echo("Extended minerals (EMRT declarations in force; not part of Form SD)")
+    click.echo("Extended minerals (EMRT, CRT, AMRT declarations in force; not part of Form SD)")
     if not section:
         click.echo("  none declared")
         return

@@ -201,7 +201,7 @@ def status(period: int, group_companies: tuple[str, ...], as_json: bool, as_of: 
     unreadable; smelter rows identified; smelters conformant or not at period end; the RCOI
     conclusion per metal; suppliers by risk level. The same figures, counted by the same
     rules, as the report built for the same date (docs/reporting.md). Below them, apart:
-    extended minerals from EMRT declarations, per mineral (docs/cli.md)."""
+    extended minerals from EMRT, CRT and AMRT declarations, per mineral (docs/cli.md)."""
     open_registry()
     from oretrace.cli.minerals import echo_extended_minerals
     from oretrace.registry.services.people import StaffAccountError, group_companies_by_code

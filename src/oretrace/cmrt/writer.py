@@ -156,12 +156,15 @@ def _write_answers(sheet: Any, layout: Layout, draft: Draft, date_format: Any) -
             _put(sheet, f"AA{12 + offset}", label, date_format)
     for question in layout.questions:
         labelled = iter(labels)
+        # Like the template: "(*)" marks required rows; AMRT's Q2 is not required (B43 =
+        # AA12&"" in AMRT 1.3), and its Checker reads the mineral from those labels.
+        required = "" if layout.family is Family.AMRT and question.key == "Q2" else "(*)"
         for row, fixed in question.rows:
             mineral = fixed if fixed is not None else next(labelled, None)
             if mineral is None:
                 continue
             if fixed is None:
-                _put(sheet, f"B{row}", f"{mineral}(*)", date_format)
+                _put(sheet, f"B{row}", f"{mineral}{required}", date_format)
             key = (question.key, mineral)
             _put(sheet, f"{layout.answer_col}{row}", draft.answers.get(key), date_format)
             _put(sheet, f"{layout.comment_col}{row}", draft.comments.get(key), date_format)

@@ -1,4 +1,4 @@
-"""The internal report's section on extended minerals (EMRT): the figures of
+"""The internal report's section on extended minerals (EMRT, CRT, AMRT): the figures of
 :func:`oretrace.reporting.minerals.mineral_lines`, one row per mineral declared."""
 
 from __future__ import annotations
@@ -28,10 +28,12 @@ def minerals_section(lines: Sequence[MineralLine]) -> list[Block]:
         for line in lines
     )
     return [
-        Heading("Extended minerals (EMRT)", 2),
+        Heading("Extended minerals (EMRT, CRT, AMRT)", 2),
         Paragraph(
-            "Suppliers' EMRT declarations in force, per mineral. Not part of the Form SD or "
-            "the Conflict Minerals Report, which cover tin, tantalum, tungsten and gold only."
+            "Suppliers' EMRT, CRT and AMRT declarations in force, per mineral (a supplier "
+            "counts once per mineral: its EMRT, else its CRT, else its AMRT). Not part of "
+            "the Form SD or the Conflict Minerals Report, which cover tin, tantalum, "
+            "tungsten and gold only."
         ),
         Table(
             header=(

@@ -47,7 +47,7 @@ T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 #: Bump when a remembered value's shape changes, so old rows are recomputed, not misread.
-FORMAT = 1
+FORMAT = 2
 
 #: How long (ms) a reader waits for SQLite's write lock to store a result, before giving up.
 STORE_WAIT_MS = 200

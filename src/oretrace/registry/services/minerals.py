@@ -1,17 +1,19 @@
-"""Extended minerals for a period: the EMRT declarations in force, assessed per mineral.
+"""Extended minerals for a period: the EMRT, CRT and AMRT declarations in force, assessed per
+mineral.
 
-One function, :func:`extended_minerals`, feeds both `oretrace status` (its
-``extended_minerals`` section) and the internal report (``ReportData.extended_minerals``), so
-the two cannot disagree. The counting rules are in ``oretrace.reporting.minerals``.
+One function, :func:`extended_minerals`, feeds `oretrace status` (its ``extended_minerals``
+section), the web dashboard and the internal report (``ReportData.extended_minerals``), so
+they cannot disagree. The counting rules are in ``oretrace.reporting.minerals``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Collection
 
-from oretrace.cmrt.normalise import canonical_metal
+from oretrace.assessment.inputs import SupplierInput
 from oretrace.registry.models import Declaration, DeclarationSmelter, ReportingPeriod, Supplier
 from oretrace.registry.services.assessing import (
     Responses,
@@ -21,7 +23,15 @@ from oretrace.registry.services.assessing import (
     products_of_record,
     responses_inputs,
 )
-from oretrace.reporting.minerals import EXTENDED_MINERALS, MineralLine, mineral_lines
+from oretrace.reporting.minerals import (
+    MINERAL_TEMPLATES,
+    MineCounts,
+    MineralLine,
+    RowCounts,
+    declared_minerals,
+    mineral_lines,
+    mineral_name,
+)
 
 
 def extended_minerals(
@@ -30,36 +40,71 @@ def extended_minerals(
     """Per extended mineral declared, the period's figures as the registry stood on ``as_of``
     (default: now), for all suppliers or those in ``supplier_ids`` (an officer's scope)."""
     period = ReportingPeriod.for_year(year)
-    chosen = chosen_declarations(period, as_of, template="EMRT")
-    if supplier_ids is not None:
-        allowed = set(supplier_ids)
-        chosen = {k: v for k, v in chosen.items() if k in allowed}
-    if not chosen:
+    allowed = None if supplier_ids is None else set(supplier_ids)
+    in_force: list[Declaration] = []
+    suppliers: list[SupplierInput] = []
+    for template in MINERAL_TEMPLATES:  # precedence order (reporting.minerals)
+        chosen = chosen_declarations(period, as_of, template=template)
+        if allowed is not None:
+            chosen = {k: v for k, v in chosen.items() if k in allowed}
+        if not chosen:
+            continue
+        names = dict(Supplier.objects.filter(pk__in=list(chosen)).values_list("id", "name"))
+        inputs = responses_inputs(Responses(surveyed=names, chosen=chosen), as_of)
+        suppliers += [_canonical(s) for s in inputs if s.declaration is not None]
+        in_force += chosen.values()
+    if not in_force:
         return ()
-    names = dict(Supplier.objects.filter(pk__in=list(chosen)).values_list("id", "name"))
-    suppliers = responses_inputs(Responses(surveyed=names, chosen=chosen), as_of)
-    assessment = assess_suppliers(period, suppliers, as_of, metals=EXTENDED_MINERALS)
-    ids = [d.pk for d in chosen.values()]
+    minerals = declared_minerals(suppliers)
+    assessment = assess_suppliers(period, suppliers, as_of, metals=minerals)
     return mineral_lines(
-        assessment, suppliers, _row_decisions(ids, as_of), _mines(ids), products_of_record()
+        assessment, suppliers, _row_decisions(in_force, as_of), _mines(in_force),
+        products_of_record(),
+    )  # fmt: skip
+
+
+def _canonical(supplier: SupplierInput) -> SupplierInput:
+    """The input with its minerals under their canonical names (an AMRT may write
+    "Aluminium" where the reference says "Aluminum")."""
+    declaration = supplier.declaration
+    if declaration is None:
+        return supplier
+    metals = {
+        mineral_name(name): dataclasses.replace(answers, metal=mineral_name(name))
+        for name, answers in declaration.metals.items()
+    }
+    smelters = tuple(
+        dataclasses.replace(s, metal=mineral_name(s.metal)) for s in declaration.smelters
+    )
+    return dataclasses.replace(
+        supplier, declaration=dataclasses.replace(declaration, metals=metals, smelters=smelters)
     )
 
 
-def _row_decisions(declaration_ids: list[int], as_of: dt.date | None) -> dict[str, Counter[str]]:
-    """Mineral → identification decision → smelter rows (decisions as they stood on as_of)."""
-    undone = decisions_after(declaration_ids, as_of)
-    counts: dict[str, Counter[str]] = defaultdict(Counter)
-    rows = DeclarationSmelter.objects.filter(declaration_id__in=declaration_ids)
-    for pk, metal, decision in rows.values_list("pk", "metal", "decision"):
-        counts[metal][undone.get(pk, (decision, None))[0]] += 1
+def _row_decisions(declarations: list[Declaration], as_of: dt.date | None) -> RowCounts:
+    """(supplier, template) → mineral → identification decision → smelter rows (decisions as
+    they stood on as_of)."""
+    ids = [d.pk for d in declarations]
+    keys = {d.pk: (str(d.supplier_id), d.template) for d in declarations}
+    undone = decisions_after(ids, as_of)
+    counts: dict[tuple[str, str], dict[str, Counter[str]]] = defaultdict(
+        lambda: defaultdict(Counter)
+    )
+    rows = DeclarationSmelter.objects.filter(declaration_id__in=ids)
+    for pk, declaration_id, metal, decision in rows.values_list(
+        "pk", "declaration_id", "metal", "decision"
+    ):
+        mineral = mineral_name(metal or "")
+        counts[keys[declaration_id]][mineral][undone.get(pk, (decision, None))[0]] += 1
     return counts
 
 
-def _mines(declaration_ids: list[int]) -> Counter[str]:
-    """Mineral → Mine List rows, as kept in the declarations' content at ingest."""
-    counts: Counter[str] = Counter()
-    contents = Declaration.objects.filter(pk__in=declaration_ids).values_list("content", flat=True)
-    for content in contents:
+def _mines(declarations: list[Declaration]) -> MineCounts:
+    """(supplier, template) → mineral → Mine List rows, as kept in the content at ingest."""
+    keys = {d.pk: (str(d.supplier_id), d.template) for d in declarations}
+    counts: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    contents = Declaration.objects.filter(pk__in=list(keys)).values_list("pk", "content")
+    for pk, content in contents:
         for mine in (content or {}).get("mines", []):
-            counts[canonical_metal(mine.get("metal")) or ""] += 1
+            counts[keys[pk]][mineral_name(mine.get("metal") or "")] += 1
     return counts

@@ -11,7 +11,7 @@ never read here, so lists imported there (or by tests and the demo) stay out.
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from functools import cache
 from typing import Any
 
@@ -174,13 +174,22 @@ def import_snapshots(snapshots: Sequence[Snapshot], actor: str) -> dict[str, Any
     return alerts
 
 
-def current_status_alerts(since: str | None = None) -> dict[str, Any]:
+def current_status_alerts(
+    since: str | None = None, supplier_ids: Collection[int] | None = None
+) -> dict[str, Any]:
     """Status changes up to the newest RMI list in the registry, since the list before it
-    or since ``since`` (a snapshot key or an ISO date); plain data for the CLI and the web."""
+    or since ``since`` (a snapshot key or an ISO date); plain data for the CLI and the web.
+    With ``supplier_ids`` (an officer's scope) only their declarations, suppliers and
+    products are named as affected. Remembered until the registry's data next changes."""
+    from oretrace.registry.services.assessment_cache import remembered, scope_key
     from oretrace.registry.services.status_alerts import since_date, status_alerts
 
-    reference = current_reference()
-    return status_alerts(reference, since_date(since) if since else None)
+    ids = None if supplier_ids is None else frozenset(supplier_ids)
+    return remembered(
+        "status_alerts",
+        (since or "", scope_key(ids)),
+        lambda: status_alerts(current_reference(), since_date(since) if since else None, ids),
+    )
 
 
 def add_snapshots(snapshots: Iterable[Snapshot], actor: str, shipped: bool = False) -> int:

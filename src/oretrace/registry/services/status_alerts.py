@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Collection
 from typing import Any
 
 from oretrace.registry.models import (
@@ -36,9 +37,14 @@ def since_date(since: str) -> dt.date:
         raise UnknownSnapshot(f"{since!r} is neither a snapshot key nor a date") from None
 
 
-def status_alerts(reference: Reference, since: dt.date | None = None) -> dict[str, Any]:
+def status_alerts(
+    reference: Reference,
+    since: dt.date | None = None,
+    supplier_ids: Collection[int] | None = None,
+) -> dict[str, Any]:
     """Changes from the list before the newest (or ``since``) to the newest RMI list, each
-    with the current declarations, suppliers and products that name the smelter."""
+    with the current declarations, suppliers and products that name the smelter (those of
+    ``supplier_ids`` only, when given: an officer's scope)."""
     dates = list_dates(reference)
     until = dates[-1] if dates else None
     if since is None:
@@ -46,7 +52,7 @@ def status_alerts(reference: Reference, since: dt.date | None = None) -> dict[st
     if since is None or until is None or since >= until:
         return {"since": _iso(since), "until": _iso(until), "changes": []}
     changes = status_changes(reference, since, until)
-    affected = _affected({c.smelter_id for c in changes})
+    affected = _affected({c.smelter_id for c in changes}, supplier_ids)
     return {
         "since": since.isoformat(),
         "until": until.isoformat(),
@@ -86,23 +92,24 @@ def _item(change: StatusChange, affected: dict[str, list[Any]] | None) -> dict[s
     }
 
 
-def _affected(smelter_ids: set[str]) -> dict[str, dict[str, list[Any]]]:
+def _affected(
+    smelter_ids: set[str], supplier_ids: Collection[int] | None
+) -> dict[str, dict[str, list[Any]]]:
     """Per smelter: current declarations naming it, their suppliers, those suppliers' products."""
     if not smelter_ids:
         return {}
-    rows = (
-        DeclarationSmelter.objects.filter(
-            smelter__smelter_id__in=smelter_ids, declaration__is_current=True
-        )
-        .values_list(
-            "smelter__smelter_id",
-            "declaration_id",
-            "declaration__period__year",
-            "declaration__supplier_id",
-            "declaration__supplier__name",
-        )
-        .distinct()
+    naming = DeclarationSmelter.objects.filter(
+        smelter__smelter_id__in=smelter_ids, declaration__is_current=True
     )
+    if supplier_ids is not None:
+        naming = naming.filter(declaration__supplier_id__in=supplier_ids)
+    rows = naming.values_list(
+        "smelter__smelter_id",
+        "declaration_id",
+        "declaration__period__year",
+        "declaration__supplier_id",
+        "declaration__supplier__name",
+    ).distinct()
     declarations: dict[str, dict[int, dict[str, Any]]] = defaultdict(dict)
     suppliers: dict[str, dict[int, str]] = defaultdict(dict)
     for smelter_id, declaration, year, supplier_id, supplier in rows:

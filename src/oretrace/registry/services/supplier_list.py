@@ -1,9 +1,11 @@
 """The supplier list: suppliers in scope with their response for a period, filtered the way
 the dashboard's figures count (response states from ``counted_declarations``, risk, red
-flags and metals from ``scoped_assessment``), in a fixed number of queries."""
+flags and metals from ``scoped_assessment``, extended minerals from the status's
+``extended_minerals`` lines), in a fixed number of queries."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -19,10 +21,14 @@ from oretrace.registry.models import (
 )
 from oretrace.registry.services.scope import StaffScope, suppliers_for
 from oretrace.registry.services.status import counted_declarations
+from oretrace.reporting.minerals import MineralLine
 
 #: ``response`` filter values: surveyed (what status counts as surveyed), responded, none
 #: (surveyed, nothing received), and the state of a counted declaration.
 RESPONSE_STATES = ("surveyed", "responded", "none", "valid", "findings", "unreadable")
+#: ``mineral_use`` filter values: the suppliers whose EMRT in force declares the mineral,
+#: or those of them that use it (the dashboard's "declarations" and "using" figures).
+MINERAL_USES = ("declaring", "using")
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +39,9 @@ class SupplierFilters:
     red_flag: str = ""
     response: str = ""
     metal: str = ""
+    mineral: str = ""  # an extended mineral: suppliers declaring it (see ``mineral_use``)
+    mineral_use: str = ""  # "using": only those using it
+    mineral_risk: str = ""  # their risk for that mineral alone
 
 
 def supplier_table(
@@ -40,10 +49,12 @@ def supplier_table(
     period: ReportingPeriod,
     filters: SupplierFilters,
     assessment: PeriodAssessment | None = None,
+    minerals: Sequence[MineralLine] = (),
 ) -> QuerySet[Supplier]:
     """Suppliers in scope, annotated with their newest counted declaration for ``period``
     (``declaration_id``, ``declaration_status``) and ``open_actions``; group companies
-    prefetched. Risk, red-flag and metal filters need ``assessment``."""
+    prefetched. Risk, red-flag and metal filters need ``assessment``; the mineral filters
+    need the period's ``extended_minerals`` lines (a mineral without a line: no supplier)."""
     counted = counted_declarations(period, scope)
     newest = counted.filter(supplier_id=OuterRef("pk")).order_by(
         "-is_current", "-ingested_at", "-id"
@@ -67,7 +78,8 @@ def supplier_table(
             ),
         )
     )
-    return _filtered(rows, counted, filters, assessment)
+    shown = _filtered(rows, counted, filters, assessment)
+    return _by_mineral(shown, filters, minerals) if filters.mineral else shown
 
 
 def _filtered(
@@ -121,6 +133,18 @@ def _by_assessment(
         result = assessment.rcoi.get(filters.metal)
         rows = rows.filter(pk__in=[int(k) for k in (result.users if result else ())])
     return rows
+
+
+def _by_mineral(
+    rows: QuerySet[Supplier], filters: SupplierFilters, minerals: Sequence[MineralLine]
+) -> QuerySet[Supplier]:
+    line = next((m for m in minerals if m.mineral == filters.mineral), None)
+    if line is None:
+        return rows.none()
+    chosen = set(line.users) if filters.mineral_use == "using" else set(line.supplier_risks)
+    if filters.mineral_risk:
+        chosen &= {k for k, level in line.supplier_risks.items() if level == filters.mineral_risk}
+    return rows.filter(pk__in=sorted(int(k) for k in chosen))
 
 
 def group_company_names(rows: QuerySet[Supplier]) -> dict[int, list[str]]:

@@ -12,6 +12,8 @@ from django.urls import path
 from django.utils.safestring import SafeString, mark_safe
 
 from oretrace.registry.services.periods import chosen_year, known_years
+from oretrace.registry.services.reference import current_status_alerts
+from oretrace.registry.services.scope import supplier_ids_for
 from oretrace.registry.services.status import PeriodStatus, period_status
 from oretrace.reporting.charts import render
 from oretrace.reporting.figures import ChartData, Series
@@ -24,6 +26,8 @@ DECLARATION_STATES = (
 )
 RISK_LEVELS = ("high", "medium", "low")
 METALS = ("Tin", "Tantalum", "Tungsten", "Gold")
+#: Status changes listed on the dashboard; `oretrace smelters changes` lists them all.
+ALERTS_SHOWN = 20
 
 
 def status_order(labels: set[str] | list[str]) -> list[str]:
@@ -115,8 +119,25 @@ class DashboardPage(StaffPage):
                 + sorted(set(status.smelters_by_metal) - set(METALS))
             ],
             "charts": [(c.title, svg(c)) for c in charts(status)],
+            "alerts": self.alerts(),
         }
         return self.render(context)
+
+    def alerts(self) -> dict[str, Any]:
+        """What the newest RMI list changed; the changes that touch the person's suppliers
+        first (``oretrace smelters changes``, scoped)."""
+        in_scope = supplier_ids_for(self.scope)
+        alerts = current_status_alerts(None, None if in_scope is None else set(in_scope))
+        touching = [c for c in alerts["changes"] if c["affected"]["declarations"]]
+        kinds: dict[str, int] = {}
+        for change in alerts["changes"]:
+            kinds[change["change"]] = kinds.get(change["change"], 0) + 1
+        return alerts | {
+            "touching": touching,
+            "shown": touching[:ALERTS_SHOWN],
+            "more": max(0, len(touching) - ALERTS_SHOWN),
+            "kinds": sorted(kinds.items()),
+        }
 
 
 class HomePage(StaffPage):

@@ -20,12 +20,15 @@ from oretrace.registry.models import ReportingPeriod, Supplier
 from oretrace.registry.services.periods import chosen_year, known_years
 from oretrace.registry.services.scope import StaffScope, group_companies_for
 from oretrace.registry.services.standing import scoped_assessment
+from oretrace.registry.services.status import period_status
 from oretrace.registry.services.supplier_list import (
+    MINERAL_USES,
     RESPONSE_STATES,
     SupplierFilters,
     group_company_names,
     supplier_table,
 )
+from oretrace.reporting.minerals import EXTENDED_MINERALS
 from oretrace.reporting.table_files import Cell, table_csv, table_xlsx
 from oretrace.web.views.base import FilterForm, ListPage, in_navigation
 
@@ -41,6 +44,9 @@ class SupplierFilterForm(FilterForm):
     risk = forms.ChoiceField(required=False, label="Risk")
     red_flag = forms.ChoiceField(required=False, label="Red flag")
     metal = forms.ChoiceField(required=False, label="Uses metal")
+    mineral = forms.ChoiceField(required=False, label="Extended mineral")
+    mineral_use = forms.ChoiceField(required=False, label="Declaring or using")
+    mineral_risk = forms.ChoiceField(required=False, label="Risk for the mineral")
     period = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, data: Any, scope: StaffScope) -> None:
@@ -55,6 +61,9 @@ class SupplierFilterForm(FilterForm):
             (code, code.replace("_", " ")) for code in sorted(RED_FLAGS)
         ]
         fields["metal"].choices = [("", "any")] + [(m, m) for m in METALS_3TG]
+        fields["mineral"].choices = [("", "any")] + [(m, m) for m in EXTENDED_MINERALS]
+        fields["mineral_use"].choices = [(u, u) for u in MINERAL_USES]
+        fields["mineral_risk"].choices = [("", "any")] + [(r, r) for r in RISKS]
 
 
 @in_navigation("Suppliers", "suppliers", order=20)
@@ -87,11 +96,16 @@ class SupplierListPage(ListPage[Supplier]):
             red_flag=self.filter_value("red_flag") or "",
             response=self.filter_value("response") or "",
             metal=self.filter_value("metal") or "",
+            mineral=self.filter_value("mineral") or "",
+            mineral_use=self.filter_value("mineral_use") or "",
+            mineral_risk=self.filter_value("mineral_risk") or "",
         )
 
     def rows(self) -> QuerySet[Supplier]:
+        filters = self.filters()
+        minerals = period_status(self.year, self.scope).extended_minerals if filters.mineral else ()
         return supplier_table(
-            self.scope, ReportingPeriod.for_year(self.year), self.filters(), self.assessment
+            self.scope, ReportingPeriod.for_year(self.year), filters, self.assessment, minerals
         )
 
     def extra_context(self, page: Page[Supplier]) -> dict[str, Any]:
