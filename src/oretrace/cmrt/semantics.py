@@ -335,28 +335,28 @@ def metal_answers(declaration: Declaration) -> dict[str, MetalAnswers]:
 def metal_answers_from(template: str, revision: str, table: AnswerTable) -> dict[str, MetalAnswers]:
     """:func:`metal_answers` for answers kept as a table (as the registry stores them)."""
     major = _major(revision)
-    keys = tuple(_maps_of(template, major)[0].values())
+    per_key = [table.get(key) for key in _maps_of(template, major)[0].values()]
     metals = dict.fromkeys(m for per_metal in table.values() for m in per_metal if m)
+    # per question the metal's cell as (text,) (None: left empty), or () when the table
+    # holds none for it (not asked of this metal): the key of the remembered meaning
     return {
-        metal: _metal_of(template, major, metal, tuple(_cell(table, key, metal) for key in keys))
+        metal: _metal_of(
+            template,
+            major,
+            metal,
+            tuple((c[metal],) if c is not None and metal in c else () for c in per_key),
+        )
         for metal in metals
     }
-
-
-def _cell(table: AnswerTable, key: str, metal: str) -> tuple[str | None, ...]:
-    """(text,) when the table holds ``metal``'s answer to ``key`` (None: left empty);
-    () when it holds none (the revision does not ask it for this metal)."""
-    per_metal = table.get(key)
-    return (per_metal[metal],) if per_metal is not None and metal in per_metal else ()
 
 
 @lru_cache(maxsize=8192)
 def _metal_of(
     template: str, major: int, metal: str, cells: tuple[tuple[str | None, ...], ...]
 ) -> MetalAnswers:
-    """:func:`_metal` for one metal's cells (see :func:`_cell`), remembered: suppliers give
-    the same few answers thousands of times, and a period's assessment maps every
-    declaration (ADR 0022). MetalAnswers is immutable, so sharing one is safe."""
+    """:func:`_metal` for one metal's cells (see :func:`metal_answers_from`), remembered:
+    suppliers give the same few answers thousands of times, and a period's assessment maps
+    every declaration (ADR 0022). MetalAnswers is immutable, so sharing one is safe."""
     questions, _ = _maps_of(template, major)
     table = {
         key: {metal: cell[0]} for key, cell in zip(questions.values(), cells, strict=True) if cell

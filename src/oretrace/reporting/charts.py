@@ -8,6 +8,7 @@ for the element ids, no software tag in the PNG, the bundled DejaVu Sans font.
 from __future__ import annotations
 
 import io
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
 import matplotlib
@@ -30,11 +31,14 @@ class RenderedChart:
     png: bytes
 
 
-_STYLE = {"svg.hashsalt": "oretrace", "svg.fonttype": "path", "font.family": "DejaVu Sans"}
+def _style() -> AbstractContextManager[None]:
+    return matplotlib.rc_context(
+        {"svg.hashsalt": "oretrace", "svg.fonttype": "path", "font.family": "DejaVu Sans"}
+    )
 
 
 def render(chart: ChartData) -> RenderedChart:
-    with matplotlib.rc_context(_STYLE):
+    with _style():
         figure = _draw(chart)
         svg, png = io.BytesIO(), io.BytesIO()
         figure.savefig(svg, format="svg", metadata={"Date": None})
@@ -45,7 +49,7 @@ def render(chart: ChartData) -> RenderedChart:
 def render_svg(chart: ChartData) -> bytes:
     """``render(chart).svg`` without drawing the PNG too (the web dashboard shows SVG only;
     the PNG is about half of ``render``'s time)."""
-    with matplotlib.rc_context(_STYLE):
+    with _style():
         figure = _draw(chart)
         svg = io.BytesIO()
         figure.savefig(svg, format="svg", metadata={"Date": None})
