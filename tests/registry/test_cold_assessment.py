@@ -114,3 +114,30 @@ def test_corrected_declarations_are_counted_as_through_the_join(tmp_path: Path) 
         superseded_by__in=valid, status=Declaration.Status.FINDINGS
     ).values_list("supplier_id", flat=True)
     assert _corrected(responses) == len(set(joined)) == 1
+
+
+def test_one_suppliers_results_do_not_push_the_groups_out_of_the_process(
+    tmp_path: Path,
+) -> None:
+    """Each process keeps a few results unpickled; a supplier page's small results are read
+    back from the database instead, so visiting many suppliers keeps the group's figures."""
+    from oretrace.registry.models import Supplier
+    from oretrace.registry.services import assessment_cache
+    from tests.registry.conftest import write_supplier
+
+    names = [f"Kilo {n} Metals" for n in range(assessment_cache.IN_PROCESS + 2)]
+    for name in names:
+        write_supplier(tmp_path, name, dt.date(2025, 4, 1))
+    ingest(sorted(tmp_path.glob("*.xlsx")), 2025, "test", workers=1)
+    ReportingPeriod.for_year(2024)  # made on first sight: a write, moving the data version
+    assessment_cache.forget()
+    period = ReportingPeriod.for_year(2025)
+    group = scoped_assessment(period)
+    kept = set(assessment_cache._process)
+    assert len(kept) == 1
+    for supplier in Supplier.objects.all():
+        assert supplier_risk(period, supplier.pk) == group.suppliers[str(supplier.pk)]
+        assert supplier_risk(period, supplier.pk) == group.suppliers[str(supplier.pk)]  # read back
+        year_over_year(2025, supplier_ids={supplier.pk})
+    assert set(assessment_cache._process) == kept
+    assert scoped_assessment(period) is group  # still the process's own copy

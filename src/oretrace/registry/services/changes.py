@@ -22,7 +22,12 @@ def year_over_year(
     params: tuple[int | str, ...] = (year, before_year)
     if ids is not None:
         params += (scope_key(ids),)
-    return remembered("year_over_year", params, lambda: _changes(year, before_year, ids))
+    return remembered(
+        "year_over_year",
+        params,
+        lambda: _changes(year, before_year, ids),
+        small=ids is not None and len(ids) == 1,
+    )
 
 
 def _changes(year: int, previous: int, ids: frozenset[int] | None) -> list[SupplierChanges]:

@@ -29,7 +29,9 @@ def supplier_risk(period: ReportingPeriod, supplier_id: int) -> SupplierRisk | N
     assessment gives it (tests/registry/test_cold_assessment.py holds them equal), without
     assessing the whole period on the supplier page's first request (ADR 0022)."""
     ids = frozenset({supplier_id})
-    found = remembered("assessment", (period.year, scope_key(ids)), lambda: _assessed(period, ids))
+    found = remembered(
+        "assessment", (period.year, scope_key(ids)), lambda: _assessed(period, ids), small=True
+    )
     return found.suppliers.get(str(supplier_id))
 
 
