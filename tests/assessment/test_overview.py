@@ -105,3 +105,26 @@ def test_a_period_end_to_end() -> None:
     assert worse.rcoi["Tin"].conclusion is Conclusion.MAY_BE_FROM_COVERED_COUNTRIES
     assert worse.rcoi["Tin"].suppliers == ("S4",)
     assert worse.suppliers["S4"].level is RiskLevel.HIGH
+
+
+def test_a_summary_finds_metals_and_rows_by_folded_name_in_order() -> None:
+    """The summary's lookups are indexed once (ADR 0022) and answer as a scan would: any
+    case, the first of two names that fold alike, rows in the declaration's order."""
+    from oretrace.assessment.inputs import SmelterRef
+    from oretrace.cmrt.semantics import MetalAnswers, Reply
+
+    first, second = MetalAnswers("Tin", intentional=Reply.YES), MetalAnswers("tin")
+    rows = (
+        SmelterRef("Tin", "CID1", row=5),
+        SmelterRef("Gold", "CID2", row=6),
+        SmelterRef("TIN", "CID3", row=7),
+    )
+    summary = DeclarationSummary("CMRT", "6.4", metals={"Tin": first, "tin": second},
+                                 smelters=rows)  # fmt: skip
+    assert summary.metal("tIN") is first and summary.uses("TIN") is Reply.YES
+    assert summary.metal("Gold") == MetalAnswers("Gold")
+    assert summary.smelters_for("tin") == (rows[0], rows[2])
+    assert summary.smelters_for("Cobalt") == ()
+    again = DeclarationSummary("CMRT", "6.4", metals={"Tin": first, "tin": second},
+                               smelters=rows)  # fmt: skip
+    assert summary == again and "_by_metal" not in repr(summary)

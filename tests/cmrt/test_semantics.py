@@ -288,3 +288,32 @@ def test_any_text_gives_a_reply(text: str) -> None:
     reply = reply_of(text)
     assert isinstance(reply, Reply)
     assert (reply is Reply.UNANSWERED) == (text == "")
+
+
+def test_remembered_meanings_tell_a_missing_cell_from_an_empty_one() -> None:
+    """Answer meanings are remembered per template, revision and texts (ADR 0022): a cell the
+    revision asks but the file left empty is unanswered, a cell the file does not hold is not
+    asked, however often either was seen before, and the same texts give an equal result."""
+    from oretrace.cmrt.semantics import (
+        Reply,
+        _maps,
+        _metal,
+        company_answers_from,
+        metal_answers_from,
+    )
+
+    questions, _ = _maps("CMRT", "6.4")
+    for _ in range(2):
+        asked = metal_answers_from("CMRT", "6.4", {"Q1": {"Tin": "Yes"}, "Q2": {"Tin": None}})
+        missing = metal_answers_from("CMRT", "6.4", {"Q1": {"Tin": "Yes"}})
+        assert asked["Tin"].remains is Reply.UNANSWERED
+        assert missing["Tin"].remains is Reply.NOT_ASKED
+        table = {"Q1": {"Tin": "Yes", "Gold": "No"}, "Q3": {"Tin": "Unknown"}}
+        for metal, answers in metal_answers_from("CMRT", "6.4", table).items():
+            assert answers == _metal(table, metal, questions, frozenset())
+    old = metal_answers_from("CMRT", "2.05", {"Q1": {"Tin": "Yes"}})["Tin"]
+    assert old.approximate and not asked["Tin"].approximate  # the revision is in the key
+    first = company_answers_from("CMRT", "6.4", {"A": "Yes", "B": "Yes"}, {"B": "https://a"})
+    second = company_answers_from("CMRT", "6.4", {"A": "Yes", "B": "Yes"}, {"B": "https://b"})
+    assert (first.policy_url, second.policy_url) == ("https://a", "https://b")
+    assert company_answers_from("CMRT", "6.4", {"A": "No"}).has_policy is Reply.NO

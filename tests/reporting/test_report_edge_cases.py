@@ -253,3 +253,14 @@ def test_empty_charts_have_no_negative_axis() -> None:
         axes = _draw(chart).axes[0]
         low, high = axes.get_xlim() if chart.horizontal else axes.get_ylim()
         assert low == 0 and high > 0, chart.name
+
+
+def test_the_dashboards_svg_is_the_reports_svg() -> None:
+    """The web dashboard draws only the SVG (``render_svg``): byte for byte the report's."""
+    from oretrace.reporting.charts import render, render_svg
+    from oretrace.reporting.figures import ChartData, Series
+
+    chart = ChartData("risk", "Suppliers by risk", "risk", "suppliers", ("high", "low"),
+                      (Series("suppliers", (12, 30)),))  # fmt: skip
+    assert render_svg(chart) == render(chart).svg
+    assert render_svg(chart).startswith(b"<?xml")

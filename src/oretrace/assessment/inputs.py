@@ -67,19 +67,36 @@ class DeclarationSummary:
     smelters: tuple[SmelterRef, ...] = ()
     scope: str | None = None
     effective_date: dt.date | None = None
+    # Looked up hundreds of thousands of times per period (red flags, RCOI, the roll-up's
+    # answers): indexed once by folded metal name (ADR 0022). Not part of the value.
+    _by_metal: dict[str, MetalAnswers] = field(
+        init=False, repr=False, compare=False, hash=False, default_factory=dict
+    )
+    _rows_by_metal: dict[str, tuple[SmelterRef, ...]] = field(
+        init=False, repr=False, compare=False, hash=False, default_factory=dict
+    )
+
+    def __post_init__(self) -> None:
+        by_metal: dict[str, MetalAnswers] = {}
+        for name, answers in self.metals.items():
+            by_metal.setdefault(name.casefold(), answers)  # the first of equal names wins
+        rows: dict[str, list[SmelterRef]] = {}
+        for ref in self.smelters:
+            rows.setdefault(ref.metal.casefold(), []).append(ref)
+        object.__setattr__(self, "_by_metal", by_metal)
+        object.__setattr__(self, "_rows_by_metal", {k: tuple(v) for k, v in rows.items()})
 
     def metal(self, metal: str) -> MetalAnswers:
         """The answers for ``metal`` (all not asked when the declaration does not cover it)."""
-        for name, answers in self.metals.items():
-            if name.casefold() == metal.casefold():
-                return answers
-        return MetalAnswers(metal)
+        answers = self._by_metal.get(metal.casefold())
+        return MetalAnswers(metal) if answers is None else answers
 
     def uses(self, metal: str) -> Reply:
         return self.metal(metal).in_scope
 
     def smelters_for(self, metal: str) -> tuple[SmelterRef, ...]:
-        return tuple(s for s in self.smelters if s.metal.casefold() == metal.casefold())
+        """The smelter rows of ``metal``, in the declaration's order."""
+        return self._rows_by_metal.get(metal.casefold(), ())
 
     @classmethod
     def unreadable(cls, template: str = "", revision: str = "") -> DeclarationSummary:

@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from oretrace.cmrt.answers import answer_key
 from oretrace.cmrt.model import Declaration
@@ -295,7 +296,10 @@ def band_of(text: str | None) -> ResponseBand | None:
 
 
 def _maps(template: str, revision: str) -> tuple[dict[Meaning, str], dict[CompanyMeaning, str]]:
-    major = _major(revision)
+    return _maps_of(template, _major(revision))
+
+
+def _maps_of(template: str, major: int) -> tuple[dict[Meaning, str], dict[CompanyMeaning, str]]:
     if template == "CMRT":
         if major <= 1:
             return _CMRT_1, _COMPANY_CMRT_1
@@ -330,14 +334,39 @@ def metal_answers(declaration: Declaration) -> dict[str, MetalAnswers]:
 
 def metal_answers_from(template: str, revision: str, table: AnswerTable) -> dict[str, MetalAnswers]:
     """:func:`metal_answers` for answers kept as a table (as the registry stores them)."""
-    questions, _ = _maps(template, revision)
+    major = _major(revision)
+    per_key = [table.get(key) for key in _maps_of(template, major)[0].values()]
+    metals = dict.fromkeys(m for per_metal in table.values() for m in per_metal if m)
+    # per question the metal's cell as (text,) (None: left empty), or () when the table
+    # holds none for it (not asked of this metal): the key of the remembered meaning
+    return {
+        metal: _metal_of(
+            template,
+            major,
+            metal,
+            tuple((c[metal],) if c is not None and metal in c else () for c in per_key),
+        )
+        for metal in metals
+    }
+
+
+@lru_cache(maxsize=8192)
+def _metal_of(
+    template: str, major: int, metal: str, cells: tuple[tuple[str | None, ...], ...]
+) -> MetalAnswers:
+    """:func:`_metal` for one metal's cells (see :func:`metal_answers_from`), remembered:
+    suppliers give the same few answers thousands of times, and a period's assessment maps
+    every declaration (ADR 0022). MetalAnswers is immutable, so sharing one is safe."""
+    questions, _ = _maps_of(template, major)
+    table = {
+        key: {metal: cell[0]} for key, cell in zip(questions.values(), cells, strict=True) if cell
+    }
     approximate = (
         frozenset(m.value for m in _APPROXIMATE_CMRT_1_2)
-        if template == "CMRT" and _major(revision) <= 2
+        if template == "CMRT" and major <= 2
         else frozenset()
     )
-    metals = dict.fromkeys(m for per_metal in table.values() for m in per_metal if m)
-    return {metal: _metal(table, metal, questions, approximate) for metal in metals}
+    return _metal(table, metal, questions, approximate)
 
 
 def _metal(
@@ -393,7 +422,19 @@ def company_answers_from(
     comments: Mapping[str, str | None] | None = None,
 ) -> CompanyAnswers:
     """:func:`company_answers` for answers keyed ``"A"`` … or ``"C:Cobalt"`` (per mineral)."""
-    _, questions = _maps(template, revision)
+    major = _major(revision)
+    public = _maps_of(template, major)[1].get(C.POLICY_PUBLIC)
+    policy_url = (comments or {}).get(public) if public else None
+    return _company_of(template, major, tuple(answers.items()), policy_url)
+
+
+@lru_cache(maxsize=8192)
+def _company_of(
+    template: str, major: int, items: tuple[tuple[str, str | None], ...], policy_url: str | None
+) -> CompanyAnswers:
+    """:func:`company_answers_from`, remembered (the same few answers thousands of times)."""
+    answers = dict(items)
+    _, questions = _maps_of(template, major)
     replies: dict[CompanyMeaning, Reply] = {}
     for meaning, letter in questions.items():
         found = [text for key, text in answers.items() if key.split(":", 1)[0] == letter]
@@ -403,12 +444,11 @@ def company_answers_from(
     def get(meaning: CompanyMeaning) -> Reply:
         return replies.get(meaning, Reply.NOT_ASKED)
 
-    public = questions.get(C.POLICY_PUBLIC)
     disclosure = questions.get(C.FILES_DISCLOSURE)
     return CompanyAnswers(
         has_policy=get(C.HAS_POLICY),
         policy_public=get(C.POLICY_PUBLIC),
-        policy_url=(comments or {}).get(public) if public else None,
+        policy_url=policy_url,
         requires_validated_smelters=get(C.REQUIRES_VALIDATED_SMELTERS),
         due_diligence_measures=get(C.DUE_DILIGENCE_MEASURES),
         surveys_suppliers=get(C.SURVEYS_SUPPLIERS),

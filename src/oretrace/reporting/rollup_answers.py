@@ -71,19 +71,25 @@ class _Metal:
     declarations: tuple[DeclarationSummary, ...]
     smelters: tuple[SmelterLine, ...]
     response_rate: float
+    # the declarations saying the metal is intentionally added, and of those the ones not
+    # ruling out that it remains: read by most rules, so selected once (ADR 0022)
+    declaring_intentional: tuple[DeclarationSummary, ...] = ()
+    users: tuple[DeclarationSummary, ...] = ()
+
+    @classmethod
+    def of(
+        cls,
+        metal: str,
+        declarations: tuple[DeclarationSummary, ...],
+        smelters: tuple[SmelterLine, ...],
+        response_rate: float,
+    ) -> _Metal:
+        intentional = tuple(d for d in declarations if d.metal(metal).intentional is Reply.YES)
+        users = tuple(d for d in intentional if d.metal(metal).remains is not Reply.NO)
+        return cls(metal, declarations, smelters, response_rate, intentional, users)
 
     def answers(self, declaration: DeclarationSummary) -> MetalAnswers:
         return declaration.metal(self.metal)
-
-    @property
-    def declaring_intentional(self) -> tuple[DeclarationSummary, ...]:
-        return tuple(d for d in self.declarations if self.answers(d).intentional is Reply.YES)
-
-    @property
-    def users(self) -> tuple[DeclarationSummary, ...]:
-        return tuple(
-            d for d in self.declaring_intentional if self.answers(d).remains is not Reply.NO
-        )
 
 
 def derive_answers(
@@ -97,7 +103,7 @@ def derive_answers(
     lines = []
     for metal in metals:
         ours = tuple(s for s in smelters if s.metal.casefold() == metal.casefold())
-        lines.append(_line(_Metal(metal, declarations, ours, response_rate)))
+        lines.append(_line(_Metal.of(metal, declarations, ours, response_rate)))
     return tuple(lines)
 
 

@@ -66,6 +66,8 @@ class Responses:
     chosen: dict[int, Declaration] = field(default_factory=dict)
     unreadable: dict[int, Declaration] = field(default_factory=dict)
     unattributed: list[Declaration] = field(default_factory=list)
+    #: the suppliers everything was narrowed to (None: the whole group)
+    supplier_ids: frozenset[int] | None = None
 
     def responded(self, supplier_id: int) -> bool:
         return supplier_id in self.chosen or supplier_id in self.unreadable
@@ -80,12 +82,16 @@ def period_responses(
 
     ``supplier_ids`` narrows everything to those suppliers (e.g. the suppliers of an
     officer's group companies); unattributed files are then left out, as they belong to no
-    one's scope.
+    one's scope. The narrowing happens in the queries, so a scope costs what its own
+    suppliers cost (ADR 0022).
     """
-    chosen = chosen_declarations(period, as_of)
+    allowed = None if supplier_ids is None else frozenset(supplier_ids)
+    chosen = chosen_declarations(period, as_of, supplier_ids=allowed)
     files = Declaration.objects.filter(period=period, status=Declaration.Status.UNREADABLE)
     if as_of is not None:
         files = files.filter(ingested_at__date__lte=as_of)
+    if allowed is not None:
+        files = files.filter(supplier_id__in=allowed)
     unreadable: dict[int, Declaration] = {}
     unattributed: list[Declaration] = []
     for item in files.select_related("stored_file").defer(*_UNUSED).order_by("ingested_at", "id"):
@@ -96,16 +102,14 @@ def period_responses(
     known = Supplier.objects.filter(unverified=False)
     if as_of is not None:
         known = known.filter(created_at__date__lte=as_of)
+    if allowed is not None:
+        known = known.filter(pk__in=allowed)
     senders = set(chosen) | set(unreadable)
     surveyed = dict(known.values_list("id", "name"))
     surveyed.update(Supplier.objects.filter(pk__in=senders).values_list("id", "name"))
-    if supplier_ids is not None:
-        allowed = set(supplier_ids)
-        surveyed = {k: v for k, v in surveyed.items() if k in allowed}
-        chosen = {k: v for k, v in chosen.items() if k in allowed}
-        unreadable = {k: v for k, v in unreadable.items() if k in allowed}
+    if allowed is not None:
         unattributed = []
-    return Responses(surveyed, chosen, unreadable, unattributed)
+    return Responses(surveyed, chosen, unreadable, unattributed, allowed)
 
 
 def assess_period(period: ReportingPeriod, as_of: dt.date | None = None) -> PeriodAssessment:
@@ -140,17 +144,26 @@ def assess_suppliers(
     )
 
 
-def supplier_inputs(period: ReportingPeriod, as_of: dt.date | None = None) -> list[SupplierInput]:
-    """Every supplier surveyed, with its chosen declaration for ``period`` (if any)."""
-    return responses_inputs(period_responses(period, as_of), as_of)
+def supplier_inputs(
+    period: ReportingPeriod,
+    as_of: dt.date | None = None,
+    supplier_ids: Collection[int] | None = None,
+) -> list[SupplierInput]:
+    """Every supplier surveyed (of ``supplier_ids``; None: the whole group), with its chosen
+    declaration for ``period`` (if any)."""
+    return responses_inputs(period_responses(period, as_of, supplier_ids), as_of)
 
 
 def chosen_declarations(
-    period: ReportingPeriod, as_of: dt.date | None = None, template: str = "CMRT"
+    period: ReportingPeriod,
+    as_of: dt.date | None = None,
+    template: str = "CMRT",
+    *,
+    supplier_ids: Collection[int] | None = None,
 ) -> dict[int, Declaration]:
     """Per supplier the declaration in force of ``template`` (newest revision per scope;
-    company scope first), as the registry stood on ``as_of`` (default: now). Withdrawn ones
-    do not count."""
+    company scope first), as the registry stood on ``as_of`` (default: now), for the
+    suppliers in ``supplier_ids`` (None: all). Withdrawn ones do not count."""
     candidates = (
         Declaration.objects.filter(period=period, template=template)
         .exclude(supplier=None)
@@ -161,6 +174,8 @@ def chosen_declarations(
     )
     if as_of is not None:
         candidates = candidates.filter(ingested_at__date__lte=as_of)
+    if supplier_ids is not None:
+        candidates = candidates.filter(supplier_id__in=supplier_ids)
     newest: dict[tuple[int, str], Declaration] = {}
     for item in candidates.order_by("effective_date", "id"):
         assert item.supplier_id is not None
@@ -187,7 +202,7 @@ def responses_inputs(responses: Responses, as_of: dt.date | None = None) -> list
             "declaration_id", "number"
         )
     )
-    bought = _parts_bought()
+    bought = _parts_bought(responses.supplier_ids)
     by_id = {d.pk: d for d in chosen.values()}
     summaries: dict[int, DeclarationSummary] = {}
     answers = Declaration.objects.filter(pk__in=ids).values_list("pk", *_ANSWERS)
@@ -302,10 +317,14 @@ def decisions_after(
     return undone
 
 
-def _parts_bought() -> dict[int, dict[str, str]]:
-    """supplier → {number the supplier knows the part by (folded) → our part number}."""
+def _parts_bought(supplier_ids: Collection[int] | None = None) -> dict[int, dict[str, str]]:
+    """supplier (of ``supplier_ids``; None: all) → {number the supplier knows the part by
+    (folded) → our part number}."""
     bought: dict[int, dict[str, str]] = defaultdict(dict)
-    for supplier_id, number, theirs in PartSource.objects.values_list(
+    sources = PartSource.objects.all()
+    if supplier_ids is not None:
+        sources = sources.filter(supplier_id__in=supplier_ids)
+    for supplier_id, number, theirs in sources.values_list(
         "supplier_id", "part__number", "supplier_part_number"
     ):
         bought[supplier_id][(theirs or number).casefold()] = number

@@ -67,7 +67,9 @@ def scope_key(supplier_ids: Collection[int] | None) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
-def remembered(kind: str, params: tuple[Hashable, ...], compute: Callable[[], T]) -> T:
+def remembered(
+    kind: str, params: tuple[Hashable, ...], compute: Callable[[], T], *, small: bool = False
+) -> T:
     """``compute()``, or its result stored at the current data version for the same
     ``kind`` and ``params`` (which must name everything the result depends on besides the
     data: period, date, scope). Today's date is always part of the key.
@@ -75,6 +77,8 @@ def remembered(kind: str, params: tuple[Hashable, ...], compute: Callable[[], T]
     The result is shared: callers treat it as read-only. Besides the database row, each
     process keeps the newest results it read or computed (:data:`IN_PROCESS`), used only
     while the database row they came from is still the stored one (same random token).
+    ``small`` results (one supplier's) are not kept there: reading them back is cheap, and
+    one per supplier page would push the group's figures out of the process.
     """
     version = data_version()
     key = hashlib.sha256(
@@ -95,12 +99,13 @@ def remembered(kind: str, params: tuple[Hashable, ...], compute: Callable[[], T]
             except Exception:  # an older oretrace's value: compute again
                 log.info("assessment cache: unreadable %s value, recomputing", kind)
             else:
-                _keep(key, token, value)
+                if not small:
+                    _keep(key, token, value)
                 return value  # type: ignore[no-any-return]
     start = time.perf_counter()
     value = compute()
     stored_as = _store(key, kind, version, pickle.dumps(value, pickle.HIGHEST_PROTOCOL), start)
-    if stored_as is not None:
+    if stored_as is not None and not small:
         _keep(key, stored_as, value)
     return value
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from oretrace.assessment.overview import PeriodAssessment
+from oretrace.assessment.risk import SupplierRisk
 from oretrace.registry.models import ReportingPeriod
 from oretrace.registry.services.assessing import assess_suppliers, supplier_inputs
 from oretrace.registry.services.assessment_cache import remembered, scope_key
@@ -21,9 +22,18 @@ def scoped_assessment(period: ReportingPeriod, scope: StaffScope | None = None) 
     )
 
 
+def supplier_risk(period: ReportingPeriod, supplier_id: int) -> SupplierRisk | None:
+    """One supplier's risk and red flags (None: not surveyed for the period), assessed over
+    that supplier alone: a supplier's red flags read its own declaration and the status of
+    the smelters it names, never other suppliers, so this is the risk every scope's
+    assessment gives it (tests/registry/test_cold_assessment.py holds them equal), without
+    assessing the whole period on the supplier page's first request (ADR 0022)."""
+    ids = frozenset({supplier_id})
+    found = remembered(
+        "assessment", (period.year, scope_key(ids)), lambda: _assessed(period, ids), small=True
+    )
+    return found.suppliers.get(str(supplier_id))
+
+
 def _assessed(period: ReportingPeriod, in_scope: Collection[int] | None) -> PeriodAssessment:
-    inputs = supplier_inputs(period)
-    if in_scope is not None:
-        keep = {str(pk) for pk in in_scope}
-        inputs = [s for s in inputs if s.supplier_id in keep]
-    return assess_suppliers(period, inputs)
+    return assess_suppliers(period, supplier_inputs(period, supplier_ids=in_scope))

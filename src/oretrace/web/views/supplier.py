@@ -26,7 +26,7 @@ from oretrace.registry.services.scope import (
     declarations_for,
     suppliers_for,
 )
-from oretrace.registry.services.standing import scoped_assessment
+from oretrace.registry.services.standing import supplier_risk
 from oretrace.web.views.base import ActionPage, DetailPage
 
 
@@ -50,9 +50,7 @@ class SupplierPage(DetailPage[Supplier]):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         supplier = self.get_object()
         year = chosen_year(request.GET.get("period"))
-        risk = scoped_assessment(ReportingPeriod.for_year(year), self.scope).suppliers.get(
-            str(supplier.pk)
-        )
+        risk = supplier_risk(ReportingPeriod.for_year(year), supplier.pk)
         declarations = (
             declarations_for(self.scope)
             .filter(supplier=supplier)
@@ -60,7 +58,7 @@ class SupplierPage(DetailPage[Supplier]):
             .annotate(finding_count=Count("findings"))
             .order_by("-period__year", "scope_key", "-revision_number", "-id")
         )
-        changes = [c for c in year_over_year(year) if c.supplier_id == str(supplier.pk)]
+        changes = year_over_year(year, supplier_ids={supplier.pk})
         actions = corrective_actions_for(self.scope).filter(supplier=supplier)
         return self.render(
             {
