@@ -39,14 +39,15 @@ log = logging.getLogger(__name__)
 
 
 def officer_scopes() -> list[StaffScope]:
-    """One scope per distinct set of group companies covered by an active officer."""
+    """One scope per distinct set of group companies covered by an active officer (an officer
+    without group companies sees nothing: nothing to warm)."""
     covered: dict[int, set[int]] = {}
     officers = StaffRole.objects.filter(role=StaffRole.Role.OFFICER, user__is_active=True)
     for role_id, company_id in officers.values_list("pk", "group_companies"):
         companies = covered.setdefault(role_id, set())
         if company_id is not None:
             companies.add(company_id)
-    distinct = sorted({tuple(sorted(ids)) for ids in covered.values()})
+    distinct = sorted({tuple(sorted(ids)) for ids in covered.values() if ids})
     return [StaffScope("", StaffRole.Role.OFFICER, frozenset(ids)) for ids in distinct]
 
 
