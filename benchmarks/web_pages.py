@@ -86,6 +86,10 @@ def main() -> int:
         metavar="DIR",
         help="build (once) and use the 4,100-supplier reference registry in DIR",
     )
+    parser.add_argument(
+        "--database-url",
+        help="with --data: the registry's database (PostgreSQL; benchmarks/reference_postgres.py)",
+    )
     parser.add_argument("--period", type=int, default=None)
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument(
@@ -102,6 +106,8 @@ def main() -> int:
         data = args.data.resolve()
         os.environ["ORETRACE_DATA_DIR"] = str(data)
         os.environ.pop("ORETRACE_DATABASE_URL", None)
+        if args.database_url:  # the registry's database elsewhere, its files in --data
+            os.environ["ORETRACE_DATABASE_URL"] = args.database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oretrace.settings")
     from oretrace.cli.database import open_registry
 
