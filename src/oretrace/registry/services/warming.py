@@ -61,11 +61,6 @@ def warm_periods(years: Iterable[int], *, officers: bool = True) -> int:
         return 0
 
 
-def warm_period(year: int) -> bool:
-    """:func:`warm_periods` for one year; False when nothing could be warmed."""
-    return warm_periods([year]) > 0
-
-
 def _warm(years: list[int], officers: bool) -> int:
     from oretrace.registry.services.changes import year_over_year
     from oretrace.registry.services.reach import smelter_rows_named
