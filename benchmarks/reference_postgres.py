@@ -83,11 +83,14 @@ def _copy(source: Path, url: str) -> int:
                 for row in lite.execute(f'SELECT {names} FROM "{table}"'):
                     copy.write_row(row)
                     copied += 1
+            sequence = None
             if "id" in columns:
+                found = pg.execute("SELECT pg_get_serial_sequence(%s, 'id')", [f'"{table}"'])
+                sequence = found.fetchone()
+            if sequence and sequence[0]:  # an integer id the database hands out
                 pg.execute(
-                    "SELECT setval(pg_get_serial_sequence(%s, 'id'), "
-                    f'COALESCE((SELECT max(id) FROM "{table}"), 0) + 1, false)',
-                    [f'"{table}"'],
+                    f'SELECT setval(%s, COALESCE((SELECT max(id) FROM "{table}"), 0) + 1, false)',
+                    [sequence[0]],
                 )
         pg.commit()
     return copied
