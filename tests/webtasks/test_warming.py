@@ -138,3 +138,20 @@ def test_warming_that_fails_never_fails_the_command(
     path = supplier_file(tmp_path / "cli", "Gamma Tin Works")
     _cli("ingest", str(path), "--period", str(YEAR))
     assert Declaration.objects.filter(supplier__name="Gamma Tin Works").count() == 1
+
+
+def test_an_rmi_list_import_warms_the_newest_period(
+    group: Group, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("ORETRACE_REFERENCE_DIR")  # into the registry, not a folder
+    monkeypatch.setenv("ORETRACE_DATA_DIR", str(tmp_path / "data"))
+    listed = tmp_path / "list.csv"
+    listed.write_text(
+        "Metal,Smelter ID,Smelter Name,Country,RMI Status\nTin,CID001182,Minsur,PERU,Active\n",
+        encoding="utf-8",
+    )
+    forget()
+    before = data_version()
+    assert "the registry" in _cli("smelters", "import", str(listed), "--as-of", "2025-06-01")
+    assert data_version() != before  # the statuses are data: the figures moved
+    assert Counter(_kinds_at_current_version())["period_status"] == 3
