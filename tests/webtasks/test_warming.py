@@ -121,6 +121,8 @@ def test_a_review_decision_queues_one_warm_job_for_the_worker(group: Group, logi
     assert Job.objects.filter(kind="warm").count() == 1  # still waiting: the same job
     assert jobs.run(job.pk, "test") == "done"
     assert Counter(_kinds_at_current_version())["period_status"] == 3
+    shown = login("admin").get(f"/jobs/{job.pk}/").content.decode()
+    assert "Figures computed ahead" in shown and f"period {YEAR}" in shown
     # from the CLI too, once the earlier job has run
     said = _cli("review", "accept", str(row.pk), "CID001182", "--reason", "the plant's name")
     assert "confirmed" in said
