@@ -54,10 +54,18 @@ def officer_scopes() -> list[StaffScope]:
 def warm_periods(years: Iterable[int], *, officers: bool = True) -> int:
     """Remember the figures of ``years`` (whole group first, then each officer scope when
     ``officers``) at the current data version; the number of scopes warmed. Never raises."""
+    chosen = sorted(set(years))
     try:
-        return _warm(sorted(set(years)), officers)
-    except Exception:
-        log.exception("could not compute the figures of %s ahead of time", sorted(set(years)))
+        return _warm(chosen, officers)
+    except Exception as exc:  # one line for the person at the terminal, the trace for debugging
+        log.warning(
+            "could not compute the figures of %s ahead of time (%s: %s); the pages compute "
+            "them when opened",
+            ", ".join(map(str, chosen)),
+            type(exc).__name__,
+            exc,
+        )
+        log.debug("warming failed", exc_info=True)
         return 0
 
 
