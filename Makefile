@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test test-postgres lint bench bench-scale bench-web bench-web-reference bench-cold bench-real bench-portal clean messages \
+.PHONY: demo test test-postgres lint bench bench-scale bench-web bench-web-reference bench-web-reference-postgres bench-cold bench-real bench-portal clean messages \
 	makemessages
 
 # Translations: the .po files are the source (committed); the .mo files are build outputs
@@ -55,6 +55,9 @@ bench-web: $(STAMP)  # on the demo's registry: run `make demo` first
 
 bench-web-reference: $(STAMP)  # builds .bench/reference once (~25 min on 2 cores), then reuses it
 	$(BIN)/python benchmarks/web_pages.py --reference-scale .bench/reference
+
+bench-web-reference-postgres: $(STAMP)  # the SQLite reference build copied into a throwaway PostgreSQL
+	scripts/with-postgres.sh $(BIN)/python benchmarks/reference_postgres.py .bench/reference
 
 # The first request after a write, on .bench/reference (make bench-web-reference builds it);
 # BASE=<git revision> runs the same steps on that revision's code too and compares results.

@@ -228,6 +228,7 @@ def run_ingest(folder: Path, period: int, workers: int, env: dict[str, str]) -> 
         str(period),
         "--workers",
         str(workers),
+        "--no-warm",  # the ingest alone: the figures for the web pages are not its work
     ]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()

@@ -394,7 +394,7 @@ def baseline(files: list[tuple[str, bytes]], year: int, env: dict[str, str]) -> 
             (folder / name).write_bytes(data)
         started = time.perf_counter()
         subprocess.run(
-            oretrace("ingest", str(folder), "--period", str(year)),
+            oretrace("ingest", str(folder), "--period", str(year), "--no-warm"),
             env=env,
             check=True,
             stdout=subprocess.DEVNULL,

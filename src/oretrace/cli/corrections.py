@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from oretrace.cli.database import open_registry
-from oretrace.cli.registry import default_actor
+from oretrace.cli.registry import default_actor, warm_figures
 
 
 @click.command()
@@ -23,9 +23,11 @@ def correct(declaration_id: int, status: str, reason: str) -> None:
     counts for its period (the revision before it does)."""
     open_registry()
     from oretrace.registry.services.corrections import CorrectionError, correct_status
+    from oretrace.registry.services.warming import years_of_declarations
 
     try:
         correction = correct_status(declaration_id, status, reason, default_actor())
     except CorrectionError as exc:
         raise click.ClickException(str(exc)) from exc
+    warm_figures(sorted(years_of_declarations([declaration_id])))
     click.echo(f"declaration {declaration_id}: {correction.previous_status} → {correction.status}")

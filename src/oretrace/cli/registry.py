@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -38,8 +39,19 @@ def default_actor() -> str:
 @click.option("--password", help="Password to try after Excel's default one.")
 @click.option("--workers", type=int, default=None, help="Processes for reading (default: all).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option(
+    "--no-warm",
+    is_flag=True,
+    help="Do not compute the period's figures for the web pages at the end (the first page "
+    "opened computes them instead).",
+)
 def ingest(
-    paths: tuple[Path, ...], period: int, password: str | None, workers: int | None, as_json: bool
+    paths: tuple[Path, ...],
+    period: int,
+    password: str | None,
+    workers: int | None,
+    as_json: bool,
+    no_warm: bool,
 ) -> None:
     """Ingest supplier templates (files or folders) into the registry for a period.
 
@@ -50,7 +62,9 @@ def ingest(
     ends as a new declaration, already known (same bytes) or an error with a code: a file
     that cannot be read at all (permission denied, vanished, not a regular file, a link out
     of the folders given, over the size limit) is recorded and nothing of it is stored.
-    Several ingests may run at once against one database.
+    Several ingests may run at once against one database. At the end the period's figures
+    are computed for the web pages (the whole group and each officer's group companies), so
+    the next dashboard reads them back; --no-warm skips that.
     """
     open_registry()
     from oretrace.cmrt.batch import collect_files
@@ -69,6 +83,8 @@ def ingest(
             workers,
             on_file=lambda _r: progress.advance(task),
         )
+    if not no_warm:
+        warm_figures([period])
     if as_json:
         click.echo(json.dumps(summary.as_json(), indent=2))
         return
@@ -148,12 +164,27 @@ def import_(
             click.echo(json.dumps({"kind": kind, "file": str(file), "error": failure}, indent=2))
             sys.exit(1)
         raise click.ClickException(str(exc)) from exc
+    if result.stored:
+        from oretrace.registry.services.periods import default_year
+
+        warm_figures([default_year()])
     if as_json:
         click.echo(json.dumps(result.as_json(), indent=2, ensure_ascii=False))
     else:
         _print_import(result)
     if result.rejected:
         sys.exit(1)
+
+
+def warm_figures(years: list[int]) -> None:
+    """Compute the figures the pages open with now, so the next person reads them back
+    (never fails the command: the pages compute on demand anyway)."""
+    from oretrace.registry.services.warming import warm_periods
+
+    err = Console(stderr=True)
+    shown = err.status("computing the figures for the web pages") if err.is_terminal else None
+    with shown or contextlib.nullcontext():
+        warm_periods(years)
 
 
 def _print_import(result: ImportResult) -> None:

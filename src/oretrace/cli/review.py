@@ -78,6 +78,7 @@ def review_accept(row_id: int, smelter_id: str, note: str, reason: str) -> None:
     if decision is None:
         click.echo(f"row {row_id} is already confirmed as {smelter_id}; nothing recorded")
         return
+    _warm_later(row_id)
     click.echo(f"row {row_id} confirmed as {smelter_id}; later rows with this name follow")
 
 
@@ -97,7 +98,15 @@ def review_reject(row_id: int, note: str, reason: str) -> None:
     if decision is None:
         click.echo(f"row {row_id} is already rejected; nothing recorded")
         return
+    _warm_later(row_id)
     click.echo(f"row {row_id} rejected")
+
+
+def _warm_later(row_id: int) -> None:
+    """Queue the row's period's figures for the worker (`oretrace worker`) to compute."""
+    from oretrace.registry.services.warming import warm_later, years_of_rows
+
+    warm_later(years_of_rows([row_id]), default_actor())
 
 
 @review.command("history")

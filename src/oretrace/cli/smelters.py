@@ -139,10 +139,12 @@ def import_(file: Path, as_of: dt.datetime | None, reference_dir: Path | None) -
         where = str(save_import(snapshots, folder))
     else:
         open_registry()
-        from oretrace.cli.registry import default_actor
+        from oretrace.cli.registry import default_actor, warm_figures
+        from oretrace.registry.services.periods import default_year
         from oretrace.registry.services.reference import import_snapshots
 
         alerts = import_snapshots(snapshots, default_actor())
+        warm_figures([default_year()])  # statuses count in the period the pages open with
         where = f"the registry ({describe_registry()})"
         if alerts["changes"]:
             click.echo(

@@ -42,6 +42,7 @@ HANDLERS: dict[str, str] = {
     "ingest": "oretrace.registry.services.uploads.run_ingest_job",
     "report": "oretrace.registry.services.report_jobs.run_report_job",
     "submission": "oretrace.registry.services.submissions.run_submission_job",
+    "warm": "oretrace.registry.services.warming.run_warm_job",
 }
 
 Handler = Callable[[Job, "Progress"], dict[str, Any]]
@@ -123,9 +124,9 @@ def run(job_id: int, worker: str) -> str:
     )
     record(actor, "job.finished", job, attempt=job.attempts)
     if job.kind == "ingest" and "year" in job.params:
-        from oretrace.registry.services.warming import warm_period
+        from oretrace.registry.services.warming import warm_periods
 
-        warm_period(int(job.params["year"]))  # the next dashboard reads the figures back
+        warm_periods([int(job.params["year"])])  # the next dashboard reads the figures back
     return "done"
 
 

@@ -18,6 +18,7 @@ from oretrace.registry.services.review_desk import (
     undo,
 )
 from oretrace.registry.services.scope import Permission
+from oretrace.registry.services.warming import warm_later, years_of_rows
 from oretrace.web.views.base import ActionPage, StaffPage, in_navigation, is_htmx
 
 
@@ -74,6 +75,8 @@ class DecidePage(ActionPage):
                 undo(pk, self.scope.actor)
         except ReviewError as refused:
             error = str(refused)
+        else:  # the figures are computed again by the worker, not in this request
+            warm_later(years_of_rows([pk]), self.scope.actor)
         row.refresh_from_db()
         if is_htmx(request):
             return self.render(
@@ -105,6 +108,8 @@ class BulkAcceptPage(ActionPage):
         year = chosen_year(request.POST.get("period"))
         ids = [int(i) for i in request.POST.getlist("row") if i.isdigit()]
         result = accept_single_candidates(self.scope, year, ids, self.scope.actor)
+        if result.accepted:
+            warm_later([year], self.scope.actor)
         messages.success(
             request,
             f"{len(result.accepted)} row(s) accepted; {len(result.skipped)} left for a person.",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.paginator import Page
+from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
@@ -36,9 +36,7 @@ class SmelterFilterForm(FilterForm):
             )
         if data.get("metal"):
             rows = rows.filter(metal=data["metal"])
-        if data.get("reported"):
-            rows = rows.filter(rows__gt=0)
-        return rows
+        return rows  # "reported" is applied to the remembered counts (smelters_reported)
 
 
 @in_navigation("Smelters", "smelters", order=45)
@@ -46,14 +44,25 @@ class SmeltersPage(ListPage[ReferenceSmelter]):
     template_name = "web/smelters.html"
     filter_form = SmelterFilterForm
     sorts = {
-        "named": ("-rows", "metal", "standard_name"),
+        # "named": most rows first (smelters_reported), then by metal and name
+        "named": ("metal", "standard_name", "pk"),
         "name": ("standard_name", "pk"),
-        "id": ("smelter_id",),
+        "id": ("smelter_id", "pk"),
     }
 
     def rows(self) -> QuerySet[ReferenceSmelter]:
         self.year = chosen_year(self.request.GET.get("period"))
-        return smelters_reported(self.scope, self.year)
+        return reference_smelters()
+
+    def page(self, rows: QuerySet[ReferenceSmelter]) -> Page[ReferenceSmelter]:
+        listed = smelters_reported(
+            self.scope,
+            self.year,
+            rows,
+            most_named_first=self.sort_key() == "named",
+            named_only=bool(self.filter_value("reported")),
+        )
+        return Paginator(listed, self.per_page).get_page(self.request.GET.get("page"))
 
     def extra_context(self, page: Page[ReferenceSmelter]) -> dict[str, Any]:
         return {"year": self.year}
