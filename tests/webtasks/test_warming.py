@@ -73,6 +73,7 @@ def test_a_cli_ingest_leaves_the_figures_of_every_scope_computed(
     kinds = Counter(_kinds_at_current_version())
     # the whole group, GA's officer, GB's officer: one of each per scope
     assert kinds["period_status"] == kinds["assessment"] == kinds["smelter_rows"] == 3
+    assert kinds["status_alerts"] == 3  # the dashboard's alerts, per scope
     assert kinds["year_over_year"] == 1
     stored = AssessmentCache.objects.count()
     for who in ("admin", "officer_a"):

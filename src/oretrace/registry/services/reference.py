@@ -13,7 +13,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Collection, Iterable, Sequence
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
@@ -39,6 +39,9 @@ from oretrace.smelters import (
 )
 from oretrace.smelters.status_changes import list_dates
 from oretrace.smelters.storage import dump_snapshots, load_snapshots
+
+if TYPE_CHECKING:
+    from oretrace.registry.services.scope import StaffScope
 
 
 class DatabaseAliasStore:
@@ -190,6 +193,15 @@ def current_status_alerts(
         (since or "", scope_key(ids)),
         lambda: status_alerts(current_reference(), since_date(since) if since else None, ids),
     )
+
+
+def scope_status_alerts(scope: StaffScope) -> dict[str, Any]:
+    """The status changes of the newest RMI list as a person with ``scope`` sees them (the
+    dashboard's alerts section; warmed after writes with the same call)."""
+    from oretrace.registry.services.scope import supplier_ids_for
+
+    in_scope = supplier_ids_for(scope)
+    return current_status_alerts(None, None if in_scope is None else set(in_scope))
 
 
 def add_snapshots(snapshots: Iterable[Snapshot], actor: str, shipped: bool = False) -> int:

@@ -8,12 +8,13 @@ open the dashboard, the supplier list or the smelters afterwards reads them back
   request stays fast: review decisions and undo, from the web and from the CLI.
 
 What is computed, per period: ``period_status`` (the dashboard, ``oretrace status``), the
-scoped assessment (suppliers, supplier, products pages), year over year (supplier page) and
-the rows naming each smelter (smelters list) — for the whole group, then for each distinct
-set of group companies that an active compliance officer covers (ADR 0021). Each is the
-same call a page makes, so warming cannot change a figure; it only stores it earlier.
-Warming stops when the data changes again meanwhile (what it would store is already stale;
-the writer warms again), and a failure is logged, never raised: the pages compute on demand.
+scoped assessment (suppliers, supplier, products pages), year over year (supplier page),
+the rows naming each smelter (smelters list), and once the dashboard's status-change
+alerts — for the whole group, then for each distinct set of group companies that an
+active compliance officer covers (ADR 0021). Each is the same call a page makes, so
+warming cannot change a figure; it only stores it earlier. Warming stops when the data
+changes again meanwhile (what it would store is already stale; the writer warms again),
+and a failure is logged, never raised: the pages compute on demand.
 """
 
 from __future__ import annotations
@@ -72,6 +73,7 @@ def warm_periods(years: Iterable[int], *, officers: bool = True) -> int:
 def _warm(years: list[int], officers: bool) -> int:
     from oretrace.registry.services.changes import year_over_year
     from oretrace.registry.services.reach import smelter_rows_named
+    from oretrace.registry.services.reference import scope_status_alerts
     from oretrace.registry.services.standing import scoped_assessment
     from oretrace.registry.services.status import period_status
 
@@ -91,6 +93,7 @@ def _warm(years: list[int], officers: bool) -> int:
             smelter_rows_named(scope, year)
             if scope.whole_group and ReportingPeriod.objects.filter(year=year - 1).exists():
                 year_over_year(year)  # (asked without a previous period, it would create one)
+        scope_status_alerts(scope)  # the dashboard's status-change alerts
         warmed += 1
     return warmed
 

@@ -12,8 +12,7 @@ from django.urls import path
 from django.utils.safestring import SafeString, mark_safe
 
 from oretrace.registry.services.periods import chosen_year, known_years
-from oretrace.registry.services.reference import current_status_alerts
-from oretrace.registry.services.scope import supplier_ids_for
+from oretrace.registry.services.reference import scope_status_alerts
 from oretrace.registry.services.status import PeriodStatus, period_status
 from oretrace.reporting.charts import render_svg
 from oretrace.reporting.figures import ChartData, Series
@@ -126,8 +125,7 @@ class DashboardPage(StaffPage):
     def alerts(self) -> dict[str, Any]:
         """What the newest RMI list changed; the changes that touch the person's suppliers
         first (``oretrace smelters changes``, scoped)."""
-        in_scope = supplier_ids_for(self.scope)
-        alerts = current_status_alerts(None, None if in_scope is None else set(in_scope))
+        alerts = scope_status_alerts(self.scope)
         touching = [c for c in alerts["changes"] if c["affected"]["declarations"]]
         kinds: dict[str, int] = {}
         for change in alerts["changes"]:
