@@ -125,17 +125,8 @@ def emrt_draft(
         ):
             draft.answers[(key, mineral)] = answer
         draft.company_answers[f"C:{mineral}"] = "Yes"
-        for smelter, cid, country in EXTENDED_SMELTERS[mineral]:
-            draft.smelters.append(
-                {
-                    "metal": mineral,
-                    "lookup": smelter,
-                    "name": smelter,
-                    "country": country,
-                    "smelter_id": cid,
-                    "id_source": "RMI",
-                }
-            )
+        draft.smelters += _smelter_rows(mineral, EXTENDED_SMELTERS[mineral])
+        for smelter, _cid, country in EXTENDED_SMELTERS[mineral]:
             draft.mines.append(
                 {
                     "metal": mineral,
