@@ -25,7 +25,7 @@ def dump() -> list[dict[str, Any]]:
         d.pk: PurePath(d.source_path).name
         for d in Declaration.objects.only("pk", "source_path").iterator()
     }
-    rows = []
+    rows: list[dict[str, Any]] = []
     query = Declaration.objects.select_related("stored_file", "supplier", "period")
     for item in query.prefetch_related("findings", "products", "smelters").iterator(500):
         supplier = item.supplier
