@@ -589,9 +589,10 @@ def _renumber(period: ReportingPeriod, supplier: Supplier, scope_key: str, added
     with transaction.atomic():
         Supplier.objects.select_for_update(no_key=True).filter(pk=supplier.pk).first()
         revisions = list(
-            Declaration.objects.filter(
-                period=period, supplier=supplier, scope_key=scope_key
-            ).exclude(status=Declaration.Status.UNREADABLE)
+            Declaration.objects.filter(period=period, supplier=supplier, scope_key=scope_key)
+            .exclude(status=Declaration.Status.UNREADABLE)
+            # what the numbering reads and writes, not the declarations' JSON documents
+            .only("pk", "effective_date", "revision_number", "supersedes_id", "is_current")
         )
         revisions.sort(key=lambda d: (d.effective_date or dt.date.min, d.pk))
         previous: Declaration | None = None
