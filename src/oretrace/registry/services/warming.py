@@ -81,6 +81,7 @@ def _warm(years: list[int], officers: bool) -> int:
     scopes = [StaffScope.everything(), *(officer_scopes() if officers else [])]
     warmed = 0
     for scope in scopes:
+        shown = False
         for year in years:
             if data_version() != started:
                 log.info("data changed while warming; the next writer warms again")
@@ -88,12 +89,14 @@ def _warm(years: list[int], officers: bool) -> int:
             period = ReportingPeriod.objects.filter(year=year).first()
             if period is None:  # nothing to show (and creating it would be a write)
                 continue
+            shown = True
             period_status(year, scope)
             scoped_assessment(period, scope)
             smelter_rows_named(scope, year)
             if scope.whole_group and ReportingPeriod.objects.filter(year=year - 1).exists():
                 year_over_year(year)  # (asked without a previous period, it would create one)
-        scope_status_alerts(scope)  # the dashboard's status-change alerts
+        if shown:  # the dashboard's status-change alerts (without a period, no dashboard,
+            scope_status_alerts(scope)  # and the shipped RMI lists may still be unloaded)
         warmed += 1
     return warmed
 
