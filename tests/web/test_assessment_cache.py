@@ -5,6 +5,7 @@ once on the dashboard and in ``oretrace status --json`` — still the same numbe
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from django.urls import reverse
 
 from oretrace.cli import main
 from oretrace.registry.models import AssessmentCache, DeclarationSmelter
-from oretrace.registry.services.assessment_cache import data_version
+from oretrace.registry.services.assessment_cache import data_version, forget, remembered
 from oretrace.registry.services.corrections import correct_status
 from oretrace.registry.services.ingest import ingest
 from oretrace.registry.services.reference import add_snapshots
@@ -70,6 +71,17 @@ def test_a_remembered_dashboard_reads_back_the_same_figures(login: Any, world: W
     assert len(warm) < len(cold) - 5  # the snapshot's queries are not run again
     [row] = AssessmentCache.objects.filter(kind="period_status")
     assert row.version == data_version()
+
+
+def test_kept_results_are_out_of_the_cyclic_collectors_sight(world: World) -> None:
+    """A full collection no longer scans the kept assessment on every few requests."""
+    forget()
+    assert gc.get_freeze_count() == 0
+    value = remembered("test_kept", (YEAR,), lambda: [{"row": n} for n in range(5_000)])
+    assert gc.get_freeze_count() >= 5_000  # the kept rows are frozen with the rest
+    assert remembered("test_kept", (YEAR,), lambda: []) is value  # read back, the same
+    forget()
+    assert gc.get_freeze_count() == 0  # and the collector's again once forgotten
 
 
 def test_officer_and_group_figures_are_remembered_apart(login: Any, world: World) -> None:
