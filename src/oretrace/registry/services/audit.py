@@ -30,27 +30,11 @@ def record(actor: str, action: str, obj: models.Model | None = None, **data: Any
     one of its own otherwise). ``data`` is stored as JSON; dates and other values JSON does
     not know are stored as their text.
     """
-    payload = _stored_form(json.loads(json.dumps(data, default=str, ensure_ascii=False)))
-    object_type = obj._meta.label_lower if obj is not None else ""
-    object_id = str(obj.pk) if obj is not None else ""
     with transaction.atomic():
         head = _locked_head()
-        at = timezone.now()
-        seq = head.seq + 1
-        content = entry_content(seq, at, actor, action, object_type, object_id, payload)
-        digest = entry_hash(content, head.hash)
-        entry = AuditEntry.objects.create(
-            seq=seq,
-            at=at,
-            actor=actor,
-            action=action,
-            object_type=object_type,
-            object_id=object_id,
-            data=payload,
-            prev_hash=head.hash,
-            hash=digest,
-        )
-        AuditChainHead.objects.filter(pk=HEAD_ID).update(seq=seq, hash=digest)
+        entry = _chained(head.seq + 1, head.hash, actor, action, obj, data)
+        entry.save(force_insert=True)
+        AuditChainHead.objects.filter(pk=HEAD_ID).update(seq=entry.seq, hash=entry.hash)
     return entry
 
 
@@ -67,29 +51,34 @@ def record_many(
         seq, prev = head.seq, head.hash
         entries: list[AuditEntry] = []
         for obj, data in items:
-            payload = _stored_form(json.loads(json.dumps(data, default=str, ensure_ascii=False)))
-            object_type, object_id = obj._meta.label_lower, str(obj.pk)
             seq += 1
-            at = timezone.now()
-            content = entry_content(seq, at, actor, action, object_type, object_id, payload)
-            digest = entry_hash(content, prev)
-            entries.append(
-                AuditEntry(
-                    seq=seq,
-                    at=at,
-                    actor=actor,
-                    action=action,
-                    object_type=object_type,
-                    object_id=object_id,
-                    data=payload,
-                    prev_hash=prev,
-                    hash=digest,
-                )
-            )
-            prev = digest
+            entries.append(_chained(seq, prev, actor, action, obj, data))
+            prev = entries[-1].hash
         AuditEntry.objects.bulk_create(entries, batch_size=500)
         AuditChainHead.objects.filter(pk=HEAD_ID).update(seq=seq, hash=prev)
     return entries
+
+
+def _chained(
+    seq: int, prev: str, actor: str, action: str, obj: models.Model | None, data: dict[str, Any]
+) -> AuditEntry:
+    """The entry ``seq`` after the one hashed ``prev`` (not saved yet)."""
+    payload = _stored_form(json.loads(json.dumps(data, default=str, ensure_ascii=False)))
+    object_type = obj._meta.label_lower if obj is not None else ""
+    object_id = str(obj.pk) if obj is not None else ""
+    at = timezone.now()
+    content = entry_content(seq, at, actor, action, object_type, object_id, payload)
+    return AuditEntry(
+        seq=seq,
+        at=at,
+        actor=actor,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        data=payload,
+        prev_hash=prev,
+        hash=entry_hash(content, prev),
+    )
 
 
 def _stored_form(value: Any) -> Any:
