@@ -27,8 +27,9 @@ It is scored with and without the crosswalk snapshot (without = legacy IDs 3.01 
 map stay separate entities, as before the crosswalk).
 
 Speed is measured on a batch of --rows rows drawn from the pairs (repeats included, as in
-real survey batches), cold (a fresh identifier, empty name and cell caches, every distinct
-row once), and for a naive baseline (rapidfuzz extractOne over all names, no metal) in the
+real survey batches), cold (a fresh identifier, empty name and cell caches, the distinct
+rows identified once, together with ``identify_distinct``; and row by row with
+``identify``), and for a naive baseline (rapidfuzz extractOne over all names, no metal) in the
 same run: --repeat interleaved runs of each, the best CPU time of each kept.
 """
 
@@ -288,18 +289,30 @@ def wrong_autos(identifier: Identifier, pairs: list[Pair], limit: int = 15) -> N
 EXPECTED_DIGEST = "47b247420f72c9460427ed78c6f83ab5ad98ee802bb4887706650d6f8e7724b9"
 
 
-def digest(identifiers: list[Identifier], sets: list[list[Pair]], dump: Path | None) -> str:
-    """One hash over every identification of every set, cold (caches cleared first)."""
-    clear_caches()
-    lines = []
-    for identifier in identifiers:
-        for pairs in sets:
-            for pair in pairs:
-                found = identifier.identify(pair.query).to_json()
-                lines.append(json.dumps(found, sort_keys=True, ensure_ascii=False, default=str))
-    if dump is not None:
-        dump.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+def digest(
+    identifiers: list[Identifier], sets: list[list[Pair]], dump: Path | None
+) -> tuple[str, str]:
+    """One hash over every identification of every set, cold (caches cleared first): row
+    by row (``identify``), then each set as one batch (``identify_distinct``)."""
+    found = []
+    for batched in (False, True):
+        clear_caches()
+        lines = []
+        for identifier in identifiers:
+            for pairs in sets:
+                queries = [pair.query for pair in pairs]
+                if batched:
+                    results = identifier.identify_distinct(queries)
+                else:
+                    results = [identifier.identify(query) for query in queries]
+                lines.extend(
+                    json.dumps(r.to_json(), sort_keys=True, ensure_ascii=False, default=str)
+                    for r in results
+                )
+        if dump is not None and not batched:
+            dump.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        found.append(hashlib.sha256("\n".join(lines).encode()).hexdigest())
+    return found[0], found[1]
 
 
 def speed(
@@ -307,37 +320,45 @@ def speed(
 ) -> tuple[float, float]:
     """(cold rows/s, naive rows/s), both in CPU time of this process (one core; the machine's
     other load does not count), wall-clock figures beside them. Cold = a fresh identifier and
-    empty name caches, every distinct row identified once; the naive baseline runs in the
-    same process on the same rows."""
+    empty name caches, the distinct rows identified once, together (``identify_distinct``);
+    beside it the same cold work row by row (``identify`` per row). The naive baseline runs
+    in the same process on the same rows."""
     batch = [rng.choice(pairs).query for _ in range(rows)]
     unique = list({(q.metal, q.name, q.country): q for q in batch}.values())
     names = sorted({record.name for s in reference.smelters() for record in s.names})
     sample = unique[:2000]
-    colds, naives = [], []
+    colds, singles, naives = [], [], []
     load_before = os.getloadavg()[0]
     for _ in range(repeat):  # interleaved, best of each: the shared machine's load varies
         clear_caches()
         with Clock() as setup:
             identifier = Identifier(reference)
         with Clock() as cold:
-            for query in unique:
-                identifier.identify(query)
+            identifier.identify_distinct(unique)
         with Clock() as naive:
             for query in sample:
                 process.extractOne(str(query.name), names, scorer=fuzz.WRatio)
+        clear_caches()
+        identifier = Identifier(reference)
+        with Clock() as single:
+            for query in unique:
+                identifier.identify(query)
         colds.append(cold)
+        singles.append(single)
         naives.append(naive)
     cold = min(colds, key=lambda c: c.cpu)
+    single = min(singles, key=lambda c: c.cpu)
     naive = min(naives, key=lambda c: c.cpu)
     clear_caches()
     with Clock() as warm:
         decisions = Counter(r.decision.value for r in Identifier(reference).identify_many(batch))
     print(
         f"\nspeed on one core ({rows:,}-row batch, {len(unique):,} distinct rows; "
-        f"cold and naive: best of {repeat} interleaved runs)"
+        f"cold, row by row and naive: best of {repeat} interleaved runs)"
     )
     print("  rows/s                                          CPU time   wall clock")
-    print(f"  cold (fresh identifier, every distinct row once) {cold.rates(len(unique))}")
+    print(f"  cold (fresh identifier, identify_distinct)       {cold.rates(len(unique))}")
+    print(f"  cold row by row (fresh identifier, identify)     {single.rates(len(unique))}")
     print(f"  batch (identify_many, repeats identified once)   {warm.rates(rows)}")
     print(f"  naive baseline (extractOne over {len(names):,} names)  {naive.rates(len(sample))}")
     print(f"    identifier set-up (indexes, once per reference): {setup.cpu * 1000:.0f} ms CPU")
@@ -421,11 +442,13 @@ def main() -> int:
         Reference(s for s in snapshots if s.info.kind is not SnapshotKind.CROSSWALK)
     )
     report("historical names, history without the crosswalk", evaluate(before, historical))
-    found = digest([identifier, shipped, before], [pairs, historical], args.dump)
-    same = found == EXPECTED_DIGEST
+    one, batch = digest([identifier, shipped, before], [pairs, historical], args.dump)
+    same = one == batch == EXPECTED_DIGEST
     count = 3 * (len(pairs) + len(historical))
-    verdict = "identical to before" if same else f"DIFFER from {EXPECTED_DIGEST[:16]}"
-    print(f"\nidentifications of the sets ({count:,}): {found[:16]} {verdict}")
+    print(f"\nidentifications of the sets ({count:,}), row by row and as batches:")
+    for how, found in (("identify", one), ("identify_distinct", batch)):
+        verdict = "identical to before" if found == EXPECTED_DIGEST else "DIFFER from before"
+        print(f"  {how:18} {found[:16]} {verdict} ({EXPECTED_DIGEST[:16]})")
     speed(newest, pairs, args.rows, rng, max(args.repeat, 1))
     return 0 if same else 1
 

@@ -157,3 +157,41 @@ def test_same_place_names_every_code_same_country_accepts() -> None:
         assert {c for c in codes if same_country(c, code)} == same_place(code) & set(codes)
     assert same_place("HK") == {"CN", "HK", "MO"}
     assert same_place("DE") == {"DE"}
+
+
+def tie_heavy_queries(index: NameIndex) -> list[tuple[str, str, str | None]]:
+    """Short and one-token queries: many names share a plain-ratio score, so the short list's
+    cut between equal scores decides (``extract`` keeps the earliest positions)."""
+    found = []
+    for metal in sorted(index.metals()) + ["*"]:
+        for text in ("a", "gold", "metal", "tin smelting", "co", "xyz", "refinery", "zz top"):
+            for country in (None, "CN", "DE"):
+                found.append((metal, text, country))
+    return found
+
+
+@pytest.mark.parametrize("limit", [5, 1, 0])
+def test_fuzzy_many_is_fuzzy_of_each_query(limit: int) -> None:
+    index = shipped_index()
+    asked = [
+        *queries(index),
+        *tie_heavy_queries(index),
+        ("Gold", "", None),
+        ("Unobtainium", "x", None),
+    ]
+    many = index.fuzzy_many(asked, 50.0, limit)
+    differ = [
+        q for q, found in zip(asked, many, strict=True) if found != index.fuzzy(*q, 50.0, limit)
+    ]
+    assert differ == []
+    if limit > 0:  # the check compared candidates, not empty lists
+        assert sum(1 for found in many if found) > len(asked) // 2
+
+
+@pytest.mark.parametrize("floor", [0.0, 50.0, 90.0])
+def test_fuzzy_many_keeps_the_floor_as_fuzzy_does(floor: float) -> None:
+    index = shipped_index()
+    asked = queries(index, 400)[::2] + tie_heavy_queries(index)
+    many = index.fuzzy_many(asked, floor, 5)
+    assert many == [index.fuzzy(*q, floor, 5) for q in asked]
+    assert index.fuzzy_many([], floor, 5) == []

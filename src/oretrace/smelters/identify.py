@@ -8,8 +8,9 @@ evidence → none. Every result carries a decision, a one-line reason and the ca
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from itertools import islice
 
 from oretrace.smelters import names
 from oretrace.smelters.aliases import AliasStore, LearnedAlias, MemoryAliasStore, alias_key
@@ -31,6 +32,11 @@ from oretrace.smelters.results import (
 )
 
 _ID_DOUBTS = {Flag.ID_UNKNOWN, Flag.ID_OTHER_METAL}
+#: Queries of a batch worked out together by ``identify_many``.
+_CHUNK = 4096
+#: The fuzzy step's candidates per (metal or ANY_METAL, query core, country code), scored
+#: for a batch at once.
+_FuzzyFound = Mapping[tuple[str, str, str | None], list[Candidate]]
 #: ``Identification(...)`` (every field, in order) built in half the time, once per row.
 _new_identification = maker(Identification)
 
@@ -79,26 +85,48 @@ class Identifier:
     # -- public API ---------------------------------------------------------------------------
 
     def identify(self, query: SmelterQuery) -> Identification:
-        row = self._clean(query)
-        id_finding, flags = self._by_id(row)
-        name_finding = self._by_name(row)
-        finding = self._combine(row, id_finding, name_finding, flags)
-        return self._result(row, finding)
+        return self._identified(self._clean(query), None)
 
     def identify_many(self, queries: Iterable[SmelterQuery]) -> Iterator[Identification]:
-        """Identify a batch; rows repeated within the batch are identified once."""
+        """Identify a batch; rows repeated within the batch are identified once, and the
+        distinct rows of every ``_CHUNK`` queries together (:meth:`identify_distinct`)."""
         seen: dict[tuple[str, ...], Identification] = {}
-        for query in queries:
-            key = (
-                clean(query.metal), clean(query.name), clean(query.country),
-                clean(query.smelter_id),
-            )  # fmt: skip
-            known = seen.get(key)
-            if known is None:
-                known = seen[key] = self.identify(query)
-                yield known
-            else:
-                yield _for_query(known, query)
+        for chunk in _chunks(queries, _CHUNK):
+            keys = [
+                (
+                    clean(query.metal),
+                    clean(query.name),
+                    clean(query.country),
+                    clean(query.smelter_id),
+                )  # fmt: skip
+                for query in chunk
+            ]
+            fresh: dict[tuple[str, ...], SmelterQuery] = {}
+            for key, query in zip(keys, chunk, strict=True):
+                if key not in seen and key not in fresh:
+                    fresh[key] = query
+            seen.update(zip(fresh, self.identify_distinct(list(fresh.values())), strict=True))
+            for key, query in zip(keys, chunk, strict=True):
+                known = seen[key]
+                if fresh.pop(key, None) is not None:  # the row's first occurrence
+                    yield known
+                else:
+                    yield _for_query(known, query)
+
+    def identify_distinct(self, queries: Sequence[SmelterQuery]) -> list[Identification]:
+        """:meth:`identify` of each query, in order, worked out together: the rows that
+        reach the fuzzy step are scored in a few rapidfuzz calls
+        (:meth:`NameIndex.fuzzy_many`) instead of two per row. For rows known to differ
+        (repeats are identified again)."""
+        rows = [self._clean(query) for query in queries]
+        asked: dict[tuple[str, str, str | None], None] = {}
+        for row in rows:
+            if row.name and self._looked_up(row)[1] is None:
+                asked[row.scope, core(row.name), row.country] = None
+        t = self.thresholds
+        scored = self.index.fuzzy_many(list(asked), t.floor, t.candidates) if asked else []
+        fuzzy = dict(zip(asked, scored, strict=True))
+        return [self._identified(row, fuzzy) for row in rows]
 
     def accept(
         self, query: SmelterQuery, smelter_id: str, decided_by: str, note: str = ""
@@ -119,6 +147,12 @@ class Identifier:
         return alias
 
     # -- steps --------------------------------------------------------------------------------
+
+    def _identified(self, row: _Row, fuzzy: _FuzzyFound | None) -> Identification:
+        id_finding, flags = self._by_id(row)
+        name_finding = self._by_name(row, fuzzy)
+        finding = self._combine(row, id_finding, name_finding, flags)
+        return self._result(row, finding)
 
     def _clean(self, query: SmelterQuery) -> _Row:
         name = clean(query.name) if isinstance(query.name, str) else ""
@@ -150,20 +184,24 @@ class Identifier:
         finding = _Finding(smelter.smelter_id, method, 100.0, Decision.AUTO, reason, tuple(legacy))
         return finding, []
 
-    def _by_name(self, row: _Row) -> _Finding:
+    def _looked_up(self, row: _Row) -> tuple[Method, set[str] | None]:
+        """The smelters whose look-up name, folded name or core name is the row's name:
+        look-up name (casefold = exact_key of a clean name), then folded, then core name;
+        each key is computed only when the previous one found nothing."""
+        index, scope, name = self.index, row.scope, row.name
+        ids = index.exact.get((scope, name.casefold()))
+        if ids:
+            return Method.LOOKUP_NAME, ids
+        ids = index.folded.get((scope, fold(name))) or index.cores.get((scope, core(name)))
+        return Method.NORMALISED_NAME, ids or None
+
+    def _by_name(self, row: _Row, fuzzy: _FuzzyFound | None = None) -> _Finding:
         if not row.name:
             value = row.query.name
             given = value not in (None, "") and not isinstance(value, str)
             reason = f"the name cell holds {value!r}, not a name" if given else "no name given"
             return _Finding(None, Method.NONE, 0.0, Decision.NONE, reason)
-        # Look-up name (casefold = exact_key of a clean name), then folded, then core name;
-        # each key is computed only when the previous one found nothing.
-        index, scope, name = self.index, row.scope, row.name
-        method = Method.LOOKUP_NAME
-        ids = index.exact.get((scope, name.casefold()))
-        if not ids:
-            method = Method.NORMALISED_NAME
-            ids = index.folded.get((scope, fold(name))) or index.cores.get((scope, core(name)))
+        method, ids = self._looked_up(row)
         if ids:
             widened = sorted(self._widen(row, method, ids))
             return self._exact(row, method, widened, ids)
@@ -180,7 +218,7 @@ class Identifier:
             )
             reason = f"{row.name!r} is not a smelter: {listed.note}"
             return _Finding(None, Method.NONE, 0.0, Decision.NONE, reason, (flag,))
-        return self._fuzzy(row)
+        return self._fuzzy(row, fuzzy)
 
     def _widen(self, row: _Row, method: Method, ids: set[str]) -> set[str]:
         """Add the other smelters whose names contain the name, when the match is weak.
@@ -247,10 +285,12 @@ class Identifier:
         current = [s.smelter_id for s in smelters if not s.dropped]
         return current[0] if len(current) == 1 else None
 
-    def _fuzzy(self, row: _Row) -> _Finding:
+    def _fuzzy(self, row: _Row, known: _FuzzyFound | None = None) -> _Finding:
         t = self.thresholds
         query = core(row.name)
-        found = self.index.fuzzy(row.scope, query, row.country, t.floor, t.candidates)
+        found = known.get((row.scope, query, row.country)) if known is not None else None
+        if found is None:
+            found = self.index.fuzzy(row.scope, query, row.country, t.floor, t.candidates)
         if not found:
             return _Finding(None, Method.NONE, 0.0, Decision.NONE, f"no name scores {t.floor:g}+")
         best = found[0]
@@ -422,6 +462,12 @@ def _for_query(known: Identification, query: SmelterQuery) -> Identification:
         query, known.smelter_id, known.standard_name, known.metal, known.country, known.method,
         known.score, known.decision, known.reason, known.flags, known.candidates,
     )  # fmt: skip
+
+
+def _chunks(queries: Iterable[SmelterQuery], size: int) -> Iterator[list[SmelterQuery]]:
+    it = iter(queries)
+    while chunk := list(islice(it, size)):
+        yield chunk
 
 
 def _may_be_id(name: str) -> bool:
