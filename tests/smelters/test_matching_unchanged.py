@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 from functools import cache
 
+import numpy
 import pycountry
 import pytest
 from rapidfuzz import fuzz, process
@@ -23,6 +24,7 @@ from oretrace.smelters.matching import (
     Candidate,
     NameIndex,
     exact_key,
+    highest_per_row,
 )
 from oretrace.smelters.names import core
 
@@ -195,3 +197,21 @@ def test_fuzzy_many_keeps_the_floor_as_fuzzy_does(floor: float) -> None:
     many = index.fuzzy_many(asked, floor, 5)
     assert many == [index.fuzzy(*q, floor, 5) for q in asked]
     assert index.fuzzy_many([], floor, 5) == []
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_highest_per_row_keeps_what_extract_keeps(seed: int) -> None:
+    """Ties everywhere (scores from a handful of values): the columns kept are extract's."""
+    rng = random.Random(seed)
+    columns = rng.choice([1, 5, 6, 7, 40, 300])
+    values = [rng.choice([0.0, 50.0, 66.66666666666667, 80.0, 100.0]) for _ in range(columns)]
+    rows = [rng.sample(values, columns) for _ in range(25)]
+    matrix = numpy.array(rows, dtype=numpy.float64)
+    names = [str(c) for c in range(columns)]
+    for count in (1, 6):
+        kept = highest_per_row(matrix, count)
+        for row, columns_kept in zip(rows, kept, strict=True):
+            by_extract = process.extract(
+                row, names, scorer=lambda q, c, **_: q[int(c)], limit=count
+            )
+            assert columns_kept == sorted(position for _, _, position in by_extract)

@@ -1,12 +1,24 @@
 from __future__ import annotations
 
+import unicodedata
+
+import ftfy
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from oretrace.smelters import canonical_metal, clean, core, country_code, fold, parse_smelter_id
+from oretrace.smelters import (
+    Reference,
+    canonical_metal,
+    clean,
+    core,
+    country_code,
+    fold,
+    parse_smelter_id,
+    shipped_snapshots,
+)
 from oretrace.smelters.ids import IdKind, cid_near_misses
-from oretrace.smelters.names import split_aliases
+from oretrace.smelters.names import ftfy_leaves_alone, split_aliases
 
 
 @pytest.mark.parametrize(
@@ -116,3 +128,41 @@ def test_legacy_id_metal_digit() -> None:
 def test_near_misses_of_a_seven_digit_cid() -> None:
     assert "CID002763" in cid_near_misses("CID0027634")
     assert cid_near_misses("CID002763") == ()
+
+
+# The ftfy fast path (issue #11): a name of plain Latin characters that ftfy's mojibake
+# detector does not flag is not given to ftfy, which must indeed return it unchanged.
+_LATIN = st.characters(min_codepoint=0x20, max_codepoint=0x17F)
+_MOJIBAKE_PRONE = st.sampled_from(["Ã©", "Ã£", "Ã§", "Ã¶", "Ã¼", "Ã³", "Ã ", "Ã", "Â", "â€", "Ã‰"])
+
+
+@given(st.text(_LATIN, max_size=60))
+@example("Indústria e Comércio Ltda.")
+@example("MineraÃ§Ã£o Taboca S.A.")  # mojibake: the detector fires, ftfy repairs it
+@example("Tom & Jerry Métaux")  # "&" may start an HTML entity: ftfy decides
+@example("Ĳssel ŉ")  # ligatures ftfy splits
+def test_ftfy_is_skipped_only_where_it_changes_nothing(text: str) -> None:
+    if ftfy_leaves_alone(text):
+        assert ftfy.fix_text(text) == text
+
+
+@given(st.lists(st.one_of(st.text(_LATIN, max_size=8), _MOJIBAKE_PRONE), max_size=8))
+def test_ftfy_is_skipped_only_where_it_changes_nothing_near_mojibake(parts: list[str]) -> None:
+    text = "".join(parts)
+    if ftfy_leaves_alone(text):
+        assert ftfy.fix_text(text) == text
+
+
+def test_ftfy_fast_path_on_every_shipped_name_and_its_mojibake() -> None:
+    """On the shipped reference's names (and their mojibake), the fast path takes most
+    accented names and every skipped one is one ftfy leaves alone; cleaning is unchanged."""
+    names = {r.name for s in Reference(shipped_snapshots()).smelters() for r in s.names}
+    accented = [n for n in names if not n.isascii()]
+    garbled = [n.encode("utf-8").decode("latin-1", errors="replace") for n in accented]
+    skipped = [n for n in [*accented, *garbled] if ftfy_leaves_alone(n)]
+    assert len(skipped) > len(accented) // 2  # the fast path is taken
+    assert all(ftfy.fix_text(n) == n for n in skipped)
+    for name in [*accented, *garbled]:
+        expected = " ".join(unicodedata.normalize("NFKC", ftfy.fix_text(name)).split())
+        assert clean(name) == expected
+    assert clean("MineraÃ§Ã£o Taboca S.A.") == "Mineração Taboca S.A."

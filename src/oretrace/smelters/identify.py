@@ -37,6 +37,8 @@ _CHUNK = 4096
 #: The fuzzy step's candidates per (metal or ANY_METAL, query core, country code), scored
 #: for a batch at once.
 _FuzzyFound = Mapping[tuple[str, str, str | None], list[Candidate]]
+#: What the look-up, folded and core names found for a row: the method and the smelters.
+_LookedUp = tuple[Method, set[str] | None]
 #: ``Identification(...)`` (every field, in order) built in half the time, once per row.
 _new_identification = maker(Identification)
 
@@ -119,14 +121,17 @@ class Identifier:
         (:meth:`NameIndex.fuzzy_many`) instead of two per row. For rows known to differ
         (repeats are identified again)."""
         rows = [self._clean(query) for query in queries]
+        looked_up = self._looked_up
+        found = [looked_up(row) if row.name else None for row in rows]
         asked: dict[tuple[str, str, str | None], None] = {}
-        for row in rows:
-            if row.name and self._looked_up(row)[1] is None:
+        for row, named in zip(rows, found, strict=True):
+            if named is not None and named[1] is None:
                 asked[row.scope, core(row.name), row.country] = None
         t = self.thresholds
         scored = self.index.fuzzy_many(list(asked), t.floor, t.candidates) if asked else []
         fuzzy = dict(zip(asked, scored, strict=True))
-        return [self._identified(row, fuzzy) for row in rows]
+        identified = self._identified
+        return [identified(row, fuzzy, named) for row, named in zip(rows, found, strict=True)]
 
     def accept(
         self, query: SmelterQuery, smelter_id: str, decided_by: str, note: str = ""
@@ -148,9 +153,11 @@ class Identifier:
 
     # -- steps --------------------------------------------------------------------------------
 
-    def _identified(self, row: _Row, fuzzy: _FuzzyFound | None) -> Identification:
+    def _identified(
+        self, row: _Row, fuzzy: _FuzzyFound | None, named: _LookedUp | None = None
+    ) -> Identification:
         id_finding, flags = self._by_id(row)
-        name_finding = self._by_name(row, fuzzy)
+        name_finding = self._by_name(row, fuzzy, named)
         finding = self._combine(row, id_finding, name_finding, flags)
         return self._result(row, finding)
 
@@ -184,7 +191,7 @@ class Identifier:
         finding = _Finding(smelter.smelter_id, method, 100.0, Decision.AUTO, reason, tuple(legacy))
         return finding, []
 
-    def _looked_up(self, row: _Row) -> tuple[Method, set[str] | None]:
+    def _looked_up(self, row: _Row) -> _LookedUp:
         """The smelters whose look-up name, folded name or core name is the row's name:
         look-up name (casefold = exact_key of a clean name), then folded, then core name;
         each key is computed only when the previous one found nothing."""
@@ -195,13 +202,15 @@ class Identifier:
         ids = index.folded.get((scope, fold(name))) or index.cores.get((scope, core(name)))
         return Method.NORMALISED_NAME, ids or None
 
-    def _by_name(self, row: _Row, fuzzy: _FuzzyFound | None = None) -> _Finding:
+    def _by_name(
+        self, row: _Row, fuzzy: _FuzzyFound | None = None, named: _LookedUp | None = None
+    ) -> _Finding:
         if not row.name:
             value = row.query.name
             given = value not in (None, "") and not isinstance(value, str)
             reason = f"the name cell holds {value!r}, not a name" if given else "no name given"
             return _Finding(None, Method.NONE, 0.0, Decision.NONE, reason)
-        method, ids = self._looked_up(row)
+        method, ids = named or self._looked_up(row)
         if ids:
             widened = sorted(self._widen(row, method, ids))
             return self._exact(row, method, widened, ids)

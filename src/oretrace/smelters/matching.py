@@ -52,6 +52,27 @@ _BY_RATIO = 6
 _POOL = 16
 
 
+def highest_per_row(scores: numpy.ndarray, count: int) -> list[list[int]]:
+    """Per row of a score matrix, the columns of its ``count`` highest scores, equal scores
+    taken by column (the names ``process.extract(..., limit=count)`` returns), ascending.
+
+    The ``count``-th highest score of each row is found by partitioning (not sorting); every
+    column above it is taken, then the first columns equal to it until ``count``.
+    """
+    rows, columns = scores.shape
+    if columns <= count:
+        return [list(range(columns)) for _ in range(rows)]
+    if rows == 0 or count <= 0:
+        return [[] for _ in range(rows)]
+    kth = numpy.partition(scores, columns - count, axis=1)[:, columns - count, None]
+    above = scores > kth
+    equal = scores == kth
+    room = count - above.sum(axis=1, keepdims=True)
+    chosen = above | (equal & (numpy.cumsum(equal, axis=1) <= room))
+    found: list[list[int]] = numpy.nonzero(chosen)[1].reshape(rows, count).tolist()
+    return found
+
+
 def exact_key(text: str) -> str:
     return clean(text).casefold()
 
@@ -219,7 +240,7 @@ class NameIndex:
             ratios = process.cdist(
                 texts, choices.cores, scorer=fuzz.ratio, dtype=numpy.float64, workers=1
             )
-            closest = numpy.argsort(-ratios, axis=1, kind="stable")[:, :_BY_RATIO].tolist()
+            closest = highest_per_row(ratios, _BY_RATIO)
             tokens = choices.tokens
             for number, text, nearest in zip(members, texts, closest, strict=True):
                 pool = set(nearest)

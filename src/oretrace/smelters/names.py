@@ -17,6 +17,7 @@ import unicodedata
 from functools import lru_cache
 
 import ftfy
+from ftfy.badness import is_bad
 
 _SPECIAL = str.maketrans({
     "ß": "ss", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d",
@@ -57,11 +58,32 @@ def clean(text: object) -> str:
     return " ".join(value.split())
 
 
+#: Text ftfy provably returns unchanged unless its mojibake detector (``is_bad``) fires:
+#: printable ASCII but ``&`` (HTML entities), and the letters of Latin-1 and Latin
+#: Extended-A but the ligatures ftfy splits (Ĳ ĳ ŉ). None of ftfy's other fixers (C1
+#: controls, ligatures, width, curly quotes, line breaks, surrogates, escapes, control
+#: characters) touches these characters, and they are already NFC. Checked against ftfy on
+#: generated text by tests/smelters/test_normalise.py.
+_FTFY_PLAIN = frozenset(
+    [chr(c) for c in range(0x20, 0x7F) if chr(c) != "&"]
+    + [chr(c) for c in range(0xC0, 0x180) if chr(c) not in "×÷Ĳĳŉ"]
+)
+
+
 @lru_cache(maxsize=65536)
 def _repaired(value: str) -> str:
     """Non-ASCII text repaired once per distinct string: ftfy is the costly step, and a name
-    is cleaned again by ``fold`` and the look-up keys."""
-    return " ".join(unicodedata.normalize("NFKC", ftfy.fix_text(value)).split())
+    is cleaned again by ``fold`` and the look-up keys. Most accented names are plain Latin
+    letters without mojibake: ftfy would return them as they are, so it is not asked."""
+    if not ftfy_leaves_alone(value):
+        value = ftfy.fix_text(value)
+    return " ".join(unicodedata.normalize("NFKC", value).split())
+
+
+def ftfy_leaves_alone(value: str) -> bool:
+    """Whether ftfy would return ``value`` unchanged, known without running it: only plain
+    Latin characters and nothing its mojibake detector flags (tests hold ftfy to it)."""
+    return _FTFY_PLAIN.issuperset(value) and not is_bad(value)
 
 
 @lru_cache(maxsize=65536)
