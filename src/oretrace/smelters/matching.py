@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy
 from rapidfuzz import fuzz, process
@@ -254,29 +255,60 @@ class NameIndex:
                 pools.append(sorted(pool))
         if not numbers:
             return found
-        pairs = list(zip(numbers, pools, strict=True))
-        pair_queries = [queries[n][1] for n, positions in pairs for _ in positions]
-        pair_names = [
-            self._choices[queries[n][0]].cores[p] for n, positions in pairs for p in positions
+        # One row per (query, pooled name): WRatio of all in one call, then every query's
+        # names ranked at once by (query, −(score + country bonus), position), as
+        # _best_per_smelter ranks one query's.
+        sizes = [len(positions) for positions in pools]
+        pair_names: list[str] = []
+        pair_bonuses: list[float] = []
+        for number, positions in zip(numbers, pools, strict=True):
+            metal, _, country_code = queries[number]
+            cores = self._choices[metal].cores
+            pair_names.extend([cores[p] for p in positions])
+            if country_code is None:
+                pair_bonuses.extend([0.0] * len(positions))
+            else:
+                bonus, countries = self._bonuses(country_code), self._choices[metal].countries
+                pair_bonuses.extend([bonus.get(countries[p], 0.0) for p in positions])
+        pair_queries = [
+            queries[n][1] for n, size in zip(numbers, sizes, strict=True) for _ in range(size)
         ]
         scores = process.cpdist(
             pair_queries, pair_names, scorer=fuzz.WRatio, score_cutoff=floor,
             dtype=numpy.float64, workers=1,
-        ).tolist()  # fmt: skip
-        start = 0
-        for number, positions in pairs:
-            metal, _, country_code = queries[number]
-            end = start + len(positions)
-            scored = [
-                (score, position)
-                for score, position in zip(scores[start:end], positions, strict=True)
-                if score >= floor  # cpdist gives 0 under the cutoff; extract leaves it out
-            ]
-            start = end
-            if scored:
-                found[number] = self._best_per_smelter(
-                    self._choices[metal], scored, country_code, limit
-                )
+        )  # fmt: skip
+        group = numpy.repeat(numpy.arange(len(numbers)), sizes)
+        position = numpy.fromiter(chain.from_iterable(pools), dtype=numpy.int64, count=len(group))
+        keys = -(scores + numpy.array(pair_bonuses))  # + 0.0 leaves a score as it is
+        kept = numpy.flatnonzero(scores >= floor)  # cpdist gives 0 under the cutoff
+        order = kept[numpy.lexsort((position[kept], keys[kept], group[kept]))]
+        rounded = self._rounded
+        current = -1
+        ids: list[str] = []
+        shown: list[tuple[str, str, str, str]] = []
+        ranked: list[Candidate] = []
+        taken: set[str] = set()
+        for number, key, at in zip(
+            group[order].tolist(), keys[order].tolist(), position[order].tolist(), strict=True
+        ):
+            if number != current:
+                current = number
+                choices = self._choices[queries[numbers[number]][0]]
+                ids, shown = choices.ids, choices.shown
+                ranked = found[numbers[number]]
+                taken = set()
+            elif len(ranked) == limit:
+                continue
+            smelter_id = ids[at]
+            if smelter_id in taken:
+                continue
+            taken.add(smelter_id)
+            shown_score = rounded.get(key)
+            if shown_score is None:
+                shown_score = rounded[key] = round(min(-key, 100.0), 1)
+            ranked.append(_new_candidate(*shown[at], shown_score))
+        if limit <= 0:  # (a limit of 0 or less slices as it always did)
+            found = [candidates[:limit] for candidates in found]
         return found
 
     def _best_per_smelter(
