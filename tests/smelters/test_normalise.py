@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 import unicodedata
 
 import ftfy
@@ -166,3 +167,26 @@ def test_ftfy_fast_path_on_every_shipped_name_and_its_mojibake() -> None:
         expected = " ".join(unicodedata.normalize("NFKC", ftfy.fix_text(name)).split())
         assert clean(name) == expected
     assert clean("MineraÃ§Ã£o Taboca S.A.") == "Mineração Taboca S.A."
+
+
+def fold_before(text: str) -> str:
+    """:func:`fold` as written before its ASCII path (issue #11), for ASCII text."""
+    value = clean(text).casefold()
+    if "?" in value:
+        value = re.sub(r"(?<=\w)[?\ufffd]+(?=\w)", "", value)
+    value = value.replace("&", " and ").replace("+", " and ").replace("'", "")
+    value = re.sub(r"(?<=\b\w)\.", "", value)
+    return " ".join(re.sub(r"[^\w]+|_", " ", value).split())
+
+
+_ASCII_NAMES = st.lists(
+    st.sampled_from([*"aAzZ09 .,&+'?-_()/\t\n\x0b\x0c\r\x1c\x1f\x7f", "Co.", "S.p.A.", "Ltd"]),
+    max_size=30,
+).map("".join)
+
+
+@given(st.one_of(st.text(st.characters(max_codepoint=0x7F)), _ASCII_NAMES))
+@example("  S.p.A.  &  A+B ?x? x?y  ")
+@example("a\x1c?b \x1c.c.")
+def test_fold_of_ascii_text_is_the_general_formulation(text: str) -> None:
+    assert fold(text) == fold_before(text)

@@ -490,6 +490,8 @@ def _merge(by_id: _Finding, by_name: _Finding, agreement: str) -> _Finding:
 
 
 def _explain(finding: _Finding, row: _Row) -> str:
+    if not row.parsed_id.note and not finding.flags:  # most rows
+        return finding.reason
     notes = [finding.reason]
     if row.parsed_id.note:
         notes.append(row.parsed_id.note)

@@ -390,6 +390,9 @@ class NameIndex:
         ``limit``: :meth:`similarity` of each, the name's key computed once."""
         written = exact_key(name)
         closest = self._similarity
+        if len(ids) == 1 and limit >= 1:  # most exact hits: nothing to rank
+            score, matched = closest(name, written, ids[0])
+            return (self.candidate(ids[0], matched, score),)
         scored = [(closest(name, written, i), i) for i in ids]
         scored.sort(key=lambda item: -item[0][0])
         candidate = self.candidate
