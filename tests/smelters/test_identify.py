@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -17,7 +19,9 @@ from oretrace.smelters import (
     Reference,
     SmelterQuery,
     Thresholds,
+    shipped_snapshots,
 )
+from oretrace.smelters.identify import clear_caches
 
 from .conftest import small_reference
 
@@ -192,3 +196,68 @@ def test_bad_input_always_gets_a_result_with_a_reason(
     assert result.reason
     assert result.decision in set(Decision)
     assert (result.smelter_id is None) == (result.decision is Decision.NONE)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(cells, cells, cells, cells), max_size=12))
+def test_a_batch_of_bad_input_is_identified_as_row_by_row(rows: list[tuple[object, ...]]) -> None:
+    queries = [SmelterQuery(*row) for row in rows]
+    assert _SMALL.identify_distinct(queries) == [_SMALL.identify(q) for q in queries]
+
+
+def shipped_queries(count: int) -> list[SmelterQuery]:
+    """Rows of every kind on the shipped reference: names as listed, with typos, case and
+    legal-form noise, cut short, unknown; IDs right, wrong, of another metal, typed into
+    the name; metals and countries spelled, missing or wrong; cells that are not text."""
+    rng = random.Random(29)
+    smelters = sorted(_SHIPPED.reference.smelters(), key=lambda s: s.smelter_id)
+    found = []
+    for _ in range(count):
+        smelter = rng.choice(smelters)
+        name = rng.choice([r.name for r in smelter.names])
+        kind = rng.randrange(8)
+        if kind == 0 and len(name) > 5:
+            i = rng.randrange(1, len(name) - 1)
+            name = name[:i] + name[i + 1 :]
+        elif kind == 1:
+            name = name.upper() + " Co., Ltd."
+        elif kind == 2:
+            name = name.split(" ")[0]
+        elif kind == 3:
+            name = rng.choice(["Smelter not listed", "ABC Trading Co", "Unknown refinery", ""])
+        metal: object = rng.choice([smelter.metal, smelter.metal.upper(), None, "Gold", 7])
+        country: object = rng.choice([smelter.country, "", None, "Germany", "HONG KONG"])
+        smelter_id: object = rng.choice([None, None, smelter.smelter_id, "CID999999", 3.0])
+        if kind == 4:
+            name, smelter_id = smelter.smelter_id, None
+        found.append(SmelterQuery(metal, name, country, smelter_id))
+    return found
+
+
+_SHIPPED = Identifier(Reference(shipped_snapshots()))
+
+
+@pytest.mark.parametrize(
+    "thresholds", [Thresholds(), Thresholds(floor=0.0, candidates=1), Thresholds(candidates=0)]
+)
+def test_a_batch_is_identified_as_row_by_row(thresholds: Thresholds) -> None:
+    """identify_distinct (fuzzy rows scored together) and identify_many (repeats once)
+    give every row exactly what identify gives it, from cold caches either way."""
+    identifier = Identifier(_SHIPPED.reference, thresholds)
+    identifier.accept(SmelterQuery("Tin", "Some Tin Plant Nobody Lists"), "CID001182", "tests")
+    queries = shipped_queries(1200)
+    queries += [SmelterQuery("Tin", "Some Tin Plant Nobody Lists Ltd"), *queries[:50]]
+    clear_caches()
+    one_by_one = [identifier.identify(q) for q in queries]
+    clear_caches()
+    together = identifier.identify_distinct(queries)
+    assert together == one_by_one
+    assert [r.query for r in together] == queries
+    if thresholds.candidates > 0:  # the fuzzy step was batched
+        assert sum(r.method is Method.FUZZY for r in together) > 100
+    assert together[1200].method is Method.LEARNED_ALIAS
+    clear_caches()
+    many = list(identifier.identify_many(queries))
+    assert [r.query for r in many] == queries
+    blank = SmelterQuery(None, None)
+    assert [replace(r, query=blank) for r in many] == [replace(r, query=blank) for r in one_by_one]

@@ -48,6 +48,8 @@ _EXPANSIONS = {"hk": "hong kong", "mfg": "manufacturing", "natl": "national", "t
 
 def clean(text: object) -> str:
     """Repair and tidy a cell value as text; non-text becomes ``""`` (numbers keep digits)."""
+    if type(text) is str:  # most cells: the steps below, less the checks that cannot apply
+        return " ".join(text.split()) if text.isascii() else _repaired(text)
     if text is None or isinstance(text, bool):
         return ""
     if isinstance(text, float) and text.is_integer():
