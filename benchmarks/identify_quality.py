@@ -297,7 +297,7 @@ def digest(
     found = []
     for batched in (False, True):
         clear_caches()
-        lines = []
+        lines: list[str] = []
         for identifier in identifiers:
             for pairs in sets:
                 queries = [pair.query for pair in pairs]
