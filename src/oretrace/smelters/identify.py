@@ -95,13 +95,8 @@ class Identifier:
         seen: dict[tuple[str, ...], Identification] = {}
         for chunk in _chunks(queries, _CHUNK):
             keys = [
-                (
-                    clean(query.metal),
-                    clean(query.name),
-                    clean(query.country),
-                    clean(query.smelter_id),
-                )  # fmt: skip
-                for query in chunk
+                (clean(q.metal), clean(q.name), clean(q.country), clean(q.smelter_id))
+                for q in chunk
             ]
             fresh: dict[tuple[str, ...], SmelterQuery] = {}
             for key, query in zip(keys, chunk, strict=True):
