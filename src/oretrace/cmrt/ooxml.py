@@ -22,6 +22,7 @@ import struct
 import zipfile
 from dataclasses import dataclass
 from itertools import repeat
+from operator import getitem
 
 from deflate import crc32, deflate_decompress  # libdeflate: ~5x faster than zlib on a 5 MB part
 from lxml import etree
@@ -473,31 +474,36 @@ class _SheetScan:
     def _values(self, pieces: list[bytes]) -> None:
         """Each piece ends with ``<c r=.. s=.. t=..><f>..</f><v>VALUE``: read VALUE.
 
-        The cell is found and matched at C speed (``map``); a value is converted once per
-        distinct (type, style, text) — a template's tail repeats the same few thousands
-        of times.
+        A cell's bytes (from its ``<c `` to its value) are read once per process
+        (:data:`_PARSED`): the ~5,000 cached ``#N/A`` and ``0`` cells of a CMRT Smelter
+        List's empty template rows, and a look-up sheet the supplier never touches, are the
+        same bytes in every file made from that template, so they cost a C-level slice and
+        a dictionary look-up, not a regular-expression match. A value is converted once per
+        distinct (type, style, text) and file: shared strings and number formats are the
+        file's own.
         """
         cells = self.cells
         columns = _COLUMNS
         memo: dict[tuple[bytes | None, bytes | None, bytes], CellValue | None] = {}
+        parsed = _PARSED
         width = self.width
-        starts = list(map(bytes.rfind, pieces, repeat(b"<c ")))
-        for piece, at, found in zip(pieces, starts, map(_CELL.match, pieces, starts), strict=True):
-            if found is None or at < 0:
-                letters, digits, style, kind, raw = _generic_cell(piece, at)
-            else:
-                letters, digits, style, kind, raw = found.groups()
+        max_rows = self.max_rows
+        # a piece's last _WINDOW bytes hold its cell whole, unless a long formula pushes the
+        # cell's "<c " further back (then the cell's own bytes are the key)
+        windows = list(map(getitem, pieces, repeat(_WINDOW)))
+        for piece, window, hit in zip(pieces, windows, map(parsed.get, windows), strict=True):
+            if hit is None:
+                hit = _read_cell(piece, window, columns)
+            row, col, kind, style, raw = hit
             key = (kind, style, raw)
             value = memo.get(key, _MISSING)
             if value is _MISSING:
                 value = memo[key] = self._convert(kind, style, raw)
             if value is None:
                 continue  # an empty number or shared-string cell: Empty, as in calamine
-            row = int(digits)
-            col = columns.get(letters) or _column(letters)
             row_cells = cells.get(row)
             if row_cells is None:
-                if row > self.max_rows:
+                if row > max_rows:
                     raise RowLimit(row)
                 cells[row] = {col: value}
             else:
@@ -599,6 +605,44 @@ def _generic_head(head: bytes) -> tuple[bytes, bytes, bytes | None, bytes | None
     if match is None:
         raise Unsupported("a cell without a reference")
     return match.group(1), match.group(2), attrs.get(b"s"), attrs.get(b"t")
+
+
+#: A cell's bytes (``<c ...>`` up to its value's text) → (row, column, type, style, text),
+#: kept across the workbooks one process reads (see :meth:`_SheetScan._values`).
+_PARSED: dict[bytes, tuple[int, int, bytes | None, bytes | None, bytes]] = {}
+#: Cells kept at most (a few tens of MB of XML at most); the table is emptied when full.
+CELLS_KEPT = 50_000
+#: How much of a piece's end is its key: a CMRT cell with its formula fits in 320 bytes.
+_WINDOW = slice(-320, None)
+
+
+def _read_cell(
+    piece: bytes, window: bytes, columns: dict[bytes, int]
+) -> tuple[int, int, bytes | None, bytes | None, bytes]:
+    """The cell a piece ends with, read and kept in :data:`_PARSED` under the bytes that
+    decide it: the piece's window when its last ``<c `` lies inside (the last ``<c `` of
+    the window is then the piece's), else the cell's own bytes."""
+    at = window.rfind(b"<c ")
+    if at >= 0:
+        key, cell = window, window[at:]
+    else:
+        at = piece.rfind(b"<c ")
+        if at < 0:
+            raise Unsupported("a value outside a referenced cell")
+        key = cell = piece[at:]
+        known = _PARSED.get(key)
+        if known is not None:
+            return known
+    found = _CELL.match(cell)
+    if found is None:
+        letters, digits, style, kind, raw = _generic_cell(cell, 0)
+    else:
+        letters, digits, style, kind, raw = found.groups()
+    result = int(digits), columns.get(letters) or _column(letters), kind, style, raw
+    if len(_PARSED) >= CELLS_KEPT:
+        _PARSED.clear()
+    _PARSED[key] = result
+    return result
 
 
 def _grid(cells: dict[int, dict[int, CellValue]], width: int) -> list[list[CellValue]]:
