@@ -21,8 +21,7 @@ import re
 import struct
 import zipfile
 from dataclasses import dataclass
-from itertools import repeat
-from operator import getitem
+from operator import itemgetter
 
 from deflate import crc32, deflate_decompress  # libdeflate: ~5x faster than zlib on a 5 MB part
 from lxml import etree
@@ -490,7 +489,7 @@ class _SheetScan:
         max_rows = self.max_rows
         # a piece's last _WINDOW bytes hold its cell whole, unless a long formula pushes the
         # cell's "<c " further back (then the cell's own bytes are the key)
-        windows = list(map(getitem, pieces, repeat(_WINDOW)))
+        windows: list[bytes] = list(map(_WINDOW, pieces))
         for piece, window, hit in zip(pieces, windows, map(parsed.get, windows), strict=True):
             if hit is None:
                 hit = _read_cell(piece, window, columns)
@@ -613,7 +612,7 @@ _PARSED: dict[bytes, tuple[int, int, bytes | None, bytes | None, bytes]] = {}
 #: Cells kept at most (a few tens of MB of XML at most); the table is emptied when full.
 CELLS_KEPT = 50_000
 #: How much of a piece's end is its key: a CMRT cell with its formula fits in 320 bytes.
-_WINDOW = slice(-320, None)
+_WINDOW = itemgetter(slice(-320, None))
 
 
 def _read_cell(
