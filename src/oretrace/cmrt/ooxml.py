@@ -26,7 +26,7 @@ from operator import itemgetter
 from deflate import crc32, deflate_decompress  # libdeflate: ~5x faster than zlib on a 5 MB part
 from lxml import etree
 
-from oretrace.cmrt.workbook import CellValue
+from oretrace.cmrt.workbook import CellValue, Grid
 
 
 class Unsupported(Exception):
@@ -441,7 +441,7 @@ class _SheetScan:
         self.cells: dict[int, dict[int, CellValue]] = {}
         self.width = 0
 
-    def rows(self, trailing: bool = True) -> list[list[CellValue]]:
+    def rows(self, trailing: bool = True) -> Grid:
         """The grid; ``trailing``: keep empty-text cells after the last value (see
         :meth:`_trailing_empty_text`)."""
         xml = self.xml
@@ -450,7 +450,7 @@ class _SheetScan:
             raise Unsupported("no <sheetData> in a <worksheet>")
         if xml.rfind(b"</sheetData>") < 0:
             if xml.find(b"/>", start) == xml.find(b">", start) - 1:
-                return []  # <sheetData/>
+                return Grid()  # <sheetData/>
             raise Unsupported("unterminated <sheetData>")
         if b'"inlineStr"' in xml:
             raise Unsupported("inline strings")
@@ -644,13 +644,24 @@ def _read_cell(
     return result
 
 
-def _grid(cells: dict[int, dict[int, CellValue]], width: int) -> list[list[CellValue]]:
+def _grid(cells: dict[int, dict[int, CellValue]], width: int) -> Grid:
+    """The rows from A1, padded to ``width``, with the rows that hold a value other than
+    ``""`` noted per column (:attr:`Grid.holding`), so a caller that wants a sheet's filled
+    rows does not visit the ~2,500 template rows of a list sheet that hold none there."""
     if not cells:
-        return []
+        return Grid()
     empty: list[CellValue] = [""] * width
-    grid = [empty.copy() for _ in range(max(cells))]
+    grid = Grid(empty.copy() for _ in range(max(cells)))
+    holding: dict[int, list[int]] = {}
     for number, found in cells.items():
         row = grid[number - 1]
         for col, value in found.items():
             row[col - 1] = value
+            if value != "":
+                rows = holding.get(col)
+                if rows is None:
+                    holding[col] = [number]
+                else:
+                    rows.append(number)
+    grid.holding = holding
     return grid
