@@ -61,7 +61,9 @@ for number in range(passes):
                      a.comment.ref, repr(a.comment.raw)]
                     for a in declaration.answers
                 ],
-                "company": {k: [f.ref, repr(f.raw), f.value] for k, f in declaration.company.items()},
+                "company": {
+                    k: [f.ref, repr(f.raw), f.value] for k, f in declaration.company.items()
+                },
             }
         print(json.dumps({"pass": number, "path": path, "doc": doc}, default=repr))
 print(json.dumps({"cpu": time.process_time() - start}))
@@ -124,16 +126,18 @@ def main() -> None:
         {path for key, path in before if before[(key, path)] != after.get((key, path))}
     )
     print(
-        f"baseline {args.baseline}: {corpus_count} corpus files + {len(files) - corpus_count} generated, "
-        f"{args.passes} passes: {len(before)} results compared"
+        f"baseline {args.baseline}: {corpus_count} corpus files + "
+        f"{len(files) - corpus_count} generated, {args.passes} passes: "
+        f"{len(before)} results compared"
     )
     print(f"mismatches: {len(mismatched)}")
     for path in mismatched[:20]:
         print(f"  {path}")
     runs = len(before) or 1
     print(
-        f"CPU (whole check, both passes): baseline {cpu_old:.1f} s ({cpu_old * 1000 / runs:.0f} ms/file), "
-        f"new {cpu_new:.1f} s ({cpu_new * 1000 / runs:.0f} ms/file)"
+        f"CPU (whole check, all passes): baseline {cpu_old:.1f} s "
+        f"({cpu_old * 1000 / runs:.0f} ms/file), new {cpu_new:.1f} s "
+        f"({cpu_new * 1000 / runs:.0f} ms/file)"
     )
     sys.exit(1 if mismatched else 0)
 
