@@ -609,8 +609,9 @@ def _generic_head(head: bytes) -> tuple[bytes, bytes, bytes | None, bytes | None
 #: A cell's bytes (``<c ...>`` up to its value's text) → (row, column, type, style, text),
 #: kept across the workbooks one process reads (see :meth:`_SheetScan._values`).
 _PARSED: dict[bytes, tuple[int, int, bytes | None, bytes | None, bytes]] = {}
-#: Cells kept at most (a few tens of MB of XML at most); the table is emptied when full.
-CELLS_KEPT = 50_000
+#: Cells kept at most (~330 bytes each: ~33 MB at most; a CMRT 6.x template, Smelter List
+#: and look-up sheets, is ~12,000 cells); the table is emptied when full.
+CELLS_KEPT = 100_000
 #: How much of a piece's end is its key: a CMRT cell with its formula fits in 320 bytes.
 _WINDOW = itemgetter(slice(-320, None))
 
