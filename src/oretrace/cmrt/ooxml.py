@@ -21,6 +21,7 @@ import re
 import struct
 import zipfile
 from dataclasses import dataclass
+from itertools import repeat
 from operator import itemgetter
 
 from deflate import crc32, deflate_decompress  # libdeflate: ~5x faster than zlib on a 5 MB part
@@ -493,11 +494,10 @@ class _SheetScan:
         for piece, window, hit in zip(pieces, windows, map(parsed.get, windows), strict=True):
             if hit is None:
                 hit = _read_cell(piece, window, columns)
-            row, col, kind, style, raw = hit
-            key = (kind, style, raw)
+            row, col, key = hit
             value = memo.get(key, _MISSING)
             if value is _MISSING:
-                value = memo[key] = self._convert(kind, style, raw)
+                value = memo[key] = self._convert(*key)
             if value is None:
                 continue  # an empty number or shared-string cell: Empty, as in calamine
             row_cells = cells.get(row)
@@ -606,9 +606,9 @@ def _generic_head(head: bytes) -> tuple[bytes, bytes, bytes | None, bytes | None
     return match.group(1), match.group(2), attrs.get(b"s"), attrs.get(b"t")
 
 
-#: A cell's bytes (``<c ...>`` up to its value's text) → (row, column, type, style, text),
+#: A cell's bytes (``<c ...>`` up to its value's text) → (row, column, (type, style, text)),
 #: kept across the workbooks one process reads (see :meth:`_SheetScan._values`).
-_PARSED: dict[bytes, tuple[int, int, bytes | None, bytes | None, bytes]] = {}
+_PARSED: dict[bytes, tuple[int, int, tuple[bytes | None, bytes | None, bytes]]] = {}
 #: Cells kept at most (~330 bytes each: ~33 MB at most; a CMRT 6.x template, Smelter List
 #: and look-up sheets, is ~12,000 cells); the table is emptied when full.
 CELLS_KEPT = 100_000
@@ -618,7 +618,7 @@ _WINDOW = itemgetter(slice(-320, None))
 
 def _read_cell(
     piece: bytes, window: bytes, columns: dict[bytes, int]
-) -> tuple[int, int, bytes | None, bytes | None, bytes]:
+) -> tuple[int, int, tuple[bytes | None, bytes | None, bytes]]:
     """The cell a piece ends with, read and kept in :data:`_PARSED` under the bytes that
     decide it: the piece's window when its last ``<c `` lies inside (the last ``<c `` of
     the window is then the piece's), else the cell's own bytes."""
@@ -638,7 +638,7 @@ def _read_cell(
         letters, digits, style, kind, raw = _generic_cell(cell, 0)
     else:
         letters, digits, style, kind, raw = found.groups()
-    result = int(digits), columns.get(letters) or _column(letters), kind, style, raw
+    result = int(digits), columns.get(letters) or _column(letters), (kind, style, raw)
     if len(_PARSED) >= CELLS_KEPT:
         _PARSED.clear()
     _PARSED[key] = result
@@ -652,7 +652,7 @@ def _grid(cells: dict[int, dict[int, CellValue]], width: int) -> Grid:
     if not cells:
         return Grid()
     empty: list[CellValue] = [""] * width
-    grid = Grid(empty.copy() for _ in range(max(cells)))
+    grid = Grid(map(list.copy, repeat(empty, max(cells))))
     holding: dict[int, list[int]] = {}
     for number, found in cells.items():
         row = grid[number - 1]
