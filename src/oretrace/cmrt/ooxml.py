@@ -419,6 +419,12 @@ def _cell_formats(xml: bytes) -> list[int]:
     return formats
 
 
+#: A cell's key in :attr:`_SheetScan.cells`: ``row << _SHIFT | column`` (columns up to ZZZ,
+#: 18,278, fit in 15 bits).
+_SHIFT = 15
+_COLUMN_MASK = (1 << _SHIFT) - 1
+
+
 class RowLimit(Exception):
     """A sheet has a value below the configured row limit."""
 
@@ -439,7 +445,9 @@ class _SheetScan:
         self.book = book
         self.xml = xml
         self.max_rows = max_rows
-        self.cells: dict[int, dict[int, CellValue]] = {}
+        #: values by ``row << _SHIFT | column``: one dict, not one per row (fewer objects
+        #: for the cyclic collector to walk while ~2,500 rows are read)
+        self.cells: dict[int, CellValue] = {}
         self.width = 0
 
     def rows(self, trailing: bool = True) -> Grid:
@@ -500,13 +508,9 @@ class _SheetScan:
                 value = memo[key] = self._convert(*key)
             if value is None:
                 continue  # an empty number or shared-string cell: Empty, as in calamine
-            row_cells = cells.get(row)
-            if row_cells is None:
-                if row > max_rows:
-                    raise RowLimit(row)
-                cells[row] = {col: value}
-            else:
-                row_cells[col] = value
+            if row > max_rows:
+                raise RowLimit(row)
+            cells[row << _SHIFT | col] = value
             if col > width:
                 width = col
         self.width = width
@@ -549,13 +553,9 @@ class _SheetScan:
         return excel_datetime(number, fmt, self.book.is_1904)
 
     def _put(self, row: int, col: int, value: CellValue) -> None:
-        found = self.cells.get(row)
-        if found is None:
-            if row > self.max_rows:
-                raise RowLimit(row)
-            self.cells[row] = {col: value}
-        else:
-            found[col] = value
+        if row > self.max_rows:
+            raise RowLimit(row)
+        self.cells[row << _SHIFT | col] = value
         if col > self.width:
             self.width = col
 
@@ -645,24 +645,24 @@ def _read_cell(
     return result
 
 
-def _grid(cells: dict[int, dict[int, CellValue]], width: int) -> Grid:
+def _grid(cells: dict[int, CellValue], width: int) -> Grid:
     """The rows from A1, padded to ``width``, with the rows that hold a value other than
     ``""`` noted per column (:attr:`Grid.holding`), so a caller that wants a sheet's filled
     rows does not visit the ~2,500 template rows of a list sheet that hold none there."""
     if not cells:
         return Grid()
     empty: list[CellValue] = [""] * width
-    grid = Grid(map(list.copy, repeat(empty, max(cells))))
+    grid = Grid(map(list.copy, repeat(empty, max(cells) >> _SHIFT)))
     holding: dict[int, list[int]] = {}
-    for number, found in cells.items():
-        row = grid[number - 1]
-        for col, value in found.items():
-            row[col - 1] = value
-            if value != "":
-                rows = holding.get(col)
-                if rows is None:
-                    holding[col] = [number]
-                else:
-                    rows.append(number)
+    mask = _COLUMN_MASK
+    for key, value in cells.items():
+        number, col = key >> _SHIFT, key & mask
+        grid[number - 1][col - 1] = value
+        if value != "":
+            rows = holding.get(col)
+            if rows is None:
+                holding[col] = [number]
+            else:
+                rows.append(number)
     grid.holding = holding
     return grid
