@@ -245,9 +245,8 @@ def _smelter_rows(sheet: Sheet | None, ruleset: Ruleset) -> list[_SmelterRow]:
     present = [i for i in idx if i >= 0]
     lo, hi = min(present), max(present) + 1
     found: list[_SmelterRow] = []
-    for number, values in sheet.rows(5):
-        if values[lo:hi].count("") == hi - lo:
-            continue  # fast path: metal, look-up and name all empty (C-level count)
+    # rows whose metal, look-up and name are all "" are skipped: not even visited
+    for number, values in sheet.rows_holding(5, None, lo + 1, hi):
         width = len(values)
         metal, lookup, name, country = (values[i] if 0 <= i < width else "" for i in idx)
         if metal == "" and lookup == "" and name == "":

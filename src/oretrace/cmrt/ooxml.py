@@ -22,11 +22,12 @@ import struct
 import zipfile
 from dataclasses import dataclass
 from itertools import repeat
+from operator import itemgetter
 
 from deflate import crc32, deflate_decompress  # libdeflate: ~5x faster than zlib on a 5 MB part
 from lxml import etree
 
-from oretrace.cmrt.workbook import CellValue
+from oretrace.cmrt.workbook import CellValue, Grid
 
 
 class Unsupported(Exception):
@@ -418,6 +419,12 @@ def _cell_formats(xml: bytes) -> list[int]:
     return formats
 
 
+#: A cell's key in :attr:`_SheetScan.cells`: ``row << _SHIFT | column`` (columns up to ZZZ,
+#: 18,278, fit in 15 bits).
+_SHIFT = 15
+_COLUMN_MASK = (1 << _SHIFT) - 1
+
+
 class RowLimit(Exception):
     """A sheet has a value below the configured row limit."""
 
@@ -438,10 +445,12 @@ class _SheetScan:
         self.book = book
         self.xml = xml
         self.max_rows = max_rows
-        self.cells: dict[int, dict[int, CellValue]] = {}
+        #: values by ``row << _SHIFT | column``: one dict, not one per row (fewer objects
+        #: for the cyclic collector to walk while ~2,500 rows are read)
+        self.cells: dict[int, CellValue] = {}
         self.width = 0
 
-    def rows(self, trailing: bool = True) -> list[list[CellValue]]:
+    def rows(self, trailing: bool = True) -> Grid:
         """The grid; ``trailing``: keep empty-text cells after the last value (see
         :meth:`_trailing_empty_text`)."""
         xml = self.xml
@@ -450,7 +459,7 @@ class _SheetScan:
             raise Unsupported("no <sheetData> in a <worksheet>")
         if xml.rfind(b"</sheetData>") < 0:
             if xml.find(b"/>", start) == xml.find(b">", start) - 1:
-                return []  # <sheetData/>
+                return Grid()  # <sheetData/>
             raise Unsupported("unterminated <sheetData>")
         if b'"inlineStr"' in xml:
             raise Unsupported("inline strings")
@@ -473,35 +482,35 @@ class _SheetScan:
     def _values(self, pieces: list[bytes]) -> None:
         """Each piece ends with ``<c r=.. s=.. t=..><f>..</f><v>VALUE``: read VALUE.
 
-        The cell is found and matched at C speed (``map``); a value is converted once per
-        distinct (type, style, text) — a template's tail repeats the same few thousands
-        of times.
+        A cell's bytes (from its ``<c `` to its value) are read once per process
+        (:data:`_PARSED`): the ~5,000 cached ``#N/A`` and ``0`` cells of a CMRT Smelter
+        List's empty template rows, and a look-up sheet the supplier never touches, are the
+        same bytes in every file made from that template, so they cost a C-level slice and
+        a dictionary look-up, not a regular-expression match. A value is converted once per
+        distinct (type, style, text) and file: shared strings and number formats are the
+        file's own.
         """
         cells = self.cells
         columns = _COLUMNS
         memo: dict[tuple[bytes | None, bytes | None, bytes], CellValue | None] = {}
+        parsed = _PARSED
         width = self.width
-        starts = list(map(bytes.rfind, pieces, repeat(b"<c ")))
-        for piece, at, found in zip(pieces, starts, map(_CELL.match, pieces, starts), strict=True):
-            if found is None or at < 0:
-                letters, digits, style, kind, raw = _generic_cell(piece, at)
-            else:
-                letters, digits, style, kind, raw = found.groups()
-            key = (kind, style, raw)
+        max_rows = self.max_rows
+        # a piece's last _WINDOW bytes hold its cell whole, unless a long formula pushes the
+        # cell's "<c " further back (then the cell's own bytes are the key)
+        windows: list[bytes] = list(map(_WINDOW, pieces))
+        for piece, window, hit in zip(pieces, windows, map(parsed.get, windows), strict=True):
+            if hit is None:
+                hit = _read_cell(piece, window, columns)
+            row, col, key = hit
             value = memo.get(key, _MISSING)
             if value is _MISSING:
-                value = memo[key] = self._convert(kind, style, raw)
+                value = memo[key] = self._convert(*key)
             if value is None:
                 continue  # an empty number or shared-string cell: Empty, as in calamine
-            row = int(digits)
-            col = columns.get(letters) or _column(letters)
-            row_cells = cells.get(row)
-            if row_cells is None:
-                if row > self.max_rows:
-                    raise RowLimit(row)
-                cells[row] = {col: value}
-            else:
-                row_cells[col] = value
+            if row > max_rows:
+                raise RowLimit(row)
+            cells[row << _SHIFT | col] = value
             if col > width:
                 width = col
         self.width = width
@@ -544,13 +553,9 @@ class _SheetScan:
         return excel_datetime(number, fmt, self.book.is_1904)
 
     def _put(self, row: int, col: int, value: CellValue) -> None:
-        found = self.cells.get(row)
-        if found is None:
-            if row > self.max_rows:
-                raise RowLimit(row)
-            self.cells[row] = {col: value}
-        else:
-            found[col] = value
+        if row > self.max_rows:
+            raise RowLimit(row)
+        self.cells[row << _SHIFT | col] = value
         if col > self.width:
             self.width = col
 
@@ -601,13 +606,63 @@ def _generic_head(head: bytes) -> tuple[bytes, bytes, bytes | None, bytes | None
     return match.group(1), match.group(2), attrs.get(b"s"), attrs.get(b"t")
 
 
-def _grid(cells: dict[int, dict[int, CellValue]], width: int) -> list[list[CellValue]]:
+#: A cell's bytes (``<c ...>`` up to its value's text) → (row, column, (type, style, text)),
+#: kept across the workbooks one process reads (see :meth:`_SheetScan._values`).
+_PARSED: dict[bytes, tuple[int, int, tuple[bytes | None, bytes | None, bytes]]] = {}
+#: Cells kept at most (~330 bytes each: ~33 MB at most; a CMRT 6.x template, Smelter List
+#: and look-up sheets, is ~12,000 cells); the table is emptied when full.
+CELLS_KEPT = 100_000
+#: How much of a piece's end is its key: a CMRT cell with its formula fits in 320 bytes.
+_WINDOW = itemgetter(slice(-320, None))
+
+
+def _read_cell(
+    piece: bytes, window: bytes, columns: dict[bytes, int]
+) -> tuple[int, int, tuple[bytes | None, bytes | None, bytes]]:
+    """The cell a piece ends with, read and kept in :data:`_PARSED` under the bytes that
+    decide it: the piece's window when its last ``<c `` lies inside (the last ``<c `` of
+    the window is then the piece's), else the cell's own bytes."""
+    at = window.rfind(b"<c ")
+    if at >= 0:
+        key, cell = window, window[at:]
+    else:
+        at = piece.rfind(b"<c ")
+        if at < 0:
+            raise Unsupported("a value outside a referenced cell")
+        key = cell = piece[at:]
+        known = _PARSED.get(key)
+        if known is not None:
+            return known
+    found = _CELL.match(cell)
+    if found is None:
+        letters, digits, style, kind, raw = _generic_cell(cell, 0)
+    else:
+        letters, digits, style, kind, raw = found.groups()
+    result = int(digits), columns.get(letters) or _column(letters), (kind, style, raw)
+    if len(_PARSED) >= CELLS_KEPT:
+        _PARSED.clear()
+    _PARSED[key] = result
+    return result
+
+
+def _grid(cells: dict[int, CellValue], width: int) -> Grid:
+    """The rows from A1, padded to ``width``, with the rows that hold a value other than
+    ``""`` noted per column (:attr:`Grid.holding`), so a caller that wants a sheet's filled
+    rows does not visit the ~2,500 template rows of a list sheet that hold none there."""
     if not cells:
-        return []
+        return Grid()
     empty: list[CellValue] = [""] * width
-    grid = [empty.copy() for _ in range(max(cells))]
-    for number, found in cells.items():
-        row = grid[number - 1]
-        for col, value in found.items():
-            row[col - 1] = value
+    grid = Grid(map(list.copy, repeat(empty, max(cells) >> _SHIFT)))
+    holding: dict[int, list[int]] = {}
+    mask = _COLUMN_MASK
+    for key, value in cells.items():
+        number, col = key >> _SHIFT, key & mask
+        grid[number - 1][col - 1] = value
+        if value != "":
+            rows = holding.get(col)
+            if rows is None:
+                holding[col] = [number]
+            else:
+                rows.append(number)
+    grid.holding = holding
     return grid

@@ -182,7 +182,9 @@ def _table(book: Workbook, table: TableLayout) -> list[TableRow]:
     columns = [(name, letters, column_index(letters)) for name, letters in table.columns.items()]
     width = max(index for _, _, index in columns)
     rows: list[TableRow] = []
-    for number, values in sheet.rows(table.first_row, table.last_row):
+    # Rows holding nothing but "" up to the last column read are skipped below anyway:
+    # rows_holding leaves out the template's empty rows without visiting them.
+    for number, values in sheet.rows_holding(table.first_row, table.last_row, 1, width):
         # Blank template rows hold "" and the 0 that look-up formulas show: both falsy.
         if not any(values[:width]):
             continue

@@ -312,9 +312,8 @@ def _data_rows(cells: _FileCells, catalogue: Catalogue, sheet: str) -> set[int]:
     left, right = min(a[1] for a in areas), max(a[3] for a in areas)
     bottom = max(a[2] for a in areas)
     rows: set[int] = set()
-    for row, values in found.rows(top, bottom):
-        band = values[left - 1 : right]
-        if band.count("") < len(band) and any(
+    for row, values in found.rows_holding(top, bottom, left, right):
+        if any(
             t <= row <= b and any(v != "" for v in values[lft - 1 : r]) for t, lft, b, r in areas
         ):
             rows.add(row)

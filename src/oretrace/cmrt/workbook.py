@@ -52,14 +52,22 @@ def cell_ref(row: int, col: int) -> str:
     return f"{column_letters(col)}{row}"
 
 
+class Grid(list[list[CellValue]]):
+    """A sheet's rows from A1, and, when its reader noted them, the rows holding a value
+    other than ``""`` in each column (column → row numbers, in any order)."""
+
+    holding: dict[int, list[int]] | None = None
+
+
 class Sheet:
     """One worksheet's cached values. Rows and columns are 1-based, as in Excel."""
 
-    __slots__ = ("name", "_rows")
+    __slots__ = ("name", "_rows", "_holding")
 
     def __init__(self, name: str, rows: list[list[CellValue]]) -> None:
         self.name = name
         self._rows = rows
+        self._holding = rows.holding if isinstance(rows, Grid) else None
 
     @property
     def height(self) -> int:
@@ -82,6 +90,27 @@ class Sheet:
         """Yield (row number, values) from ``first`` to ``last`` (inclusive, clipped)."""
         stop = len(self._rows) if last is None else min(last, len(self._rows))
         yield from enumerate(self._rows[first - 1 : stop], start=first)
+
+    def rows_holding(
+        self, first: int, last: int | None, left: int, right: int
+    ) -> Iterator[tuple[int, list[CellValue]]]:
+        """The (row number, values) of :meth:`rows` whose columns ``left`` to ``right``
+        hold a value other than ``""``, in row order — the rows a supplier filled in a band
+        of a list sheet. Where the reader noted the filled rows per column (the OOXML
+        scanner does), the ~2,500 template rows that hold nothing there are not visited.
+        """
+        stop = len(self._rows) if last is None else min(last, len(self._rows))
+        if self._holding is None:
+            for number, values in self.rows(first, stop):
+                band = values[left - 1 : right]
+                if band.count("") < len(band):
+                    yield number, values
+            return
+        numbers: set[int] = set()
+        for col in range(left, right + 1):
+            numbers.update(self._holding.get(col, ()))
+        for number in sorted(n for n in numbers if first <= n <= stop):
+            yield number, self._rows[number - 1]
 
 
 def _sheet_key(name: str) -> str:
