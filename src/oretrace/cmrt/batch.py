@@ -14,8 +14,10 @@ from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
-from oretrace.cmrt.check import FileCheck, check_path
+from oretrace.cmrt.check import FileCheck, check_bytes
+from oretrace.cmrt.errors import WorkbookError
 from oretrace.cmrt.limits import DEFAULT_LIMITS, Limits
+from oretrace.cmrt.safe_open import read_file
 
 WORKBOOK_SUFFIXES = {".xls", ".xlsx", ".xlsm", ".xlsb", ".xlt", ".xltx", ".xltm"}
 #: Below this many files a process pool costs more than it saves.
@@ -78,15 +80,16 @@ def check_files(
 
 def map_checked(
     files: list[Path],
-    then: Callable[[FileCheck], T],
+    then: Callable[[FileCheck, bytes | None], T],
     password: str | None = None,
     workers: int | None = None,
     on_done: Callable[[T], None] | None = None,
     roots: tuple[str, ...] | None = None,
     limits: Limits = DEFAULT_LIMITS,
 ) -> Iterator[T]:
-    """Check every file and pass the result to ``then`` in the same worker process; yield
-    what ``then`` returns, in the order given.
+    """Check every file and pass the result to ``then`` in the same worker process, with the
+    bytes checked (None when the file could not be read); yield what ``then`` returns, in
+    the order given.
 
     ``then`` is handed to each worker once, when it starts (inherited, not pickled, where
     processes fork), so it may hold heavy state built once in the parent — a smelter
@@ -96,7 +99,7 @@ def map_checked(
     run = partial(_check_one, password=password, roots=roots, limits=limits)
     if workers <= 1 or len(files) < PARALLEL_FROM:
         for path in files:
-            result = then(run(path))
+            result = then(*run(path))
             if on_done:
                 on_done(result)
             yield result
@@ -110,28 +113,33 @@ def map_checked(
             yield result
 
 
-def _unchanged(result: FileCheck) -> FileCheck:
+def _unchanged(result: FileCheck, data: bytes | None) -> FileCheck:
     return result
 
 
 #: What a worker process does with each result (installed by :func:`_start_worker`).
-_then: Callable[[FileCheck], Any] = _unchanged
+_then: Callable[[FileCheck, bytes | None], Any] = _unchanged
 
 
-def _start_worker(parent: int, then: Callable[[FileCheck], Any]) -> None:
+def _start_worker(parent: int, then: Callable[[FileCheck, bytes | None], Any]) -> None:
     global _then
     die_with_parent(parent)
     _then = then
 
 
-def _check_in_worker(path: Path, run: Callable[[Path], FileCheck]) -> Any:
-    return _then(run(path))
+def _check_in_worker(path: Path, run: Callable[[Path], tuple[FileCheck, bytes | None]]) -> Any:
+    return _then(*run(path))
 
 
 def _check_one(
     path: Path, password: str | None, roots: tuple[str, ...] | None, limits: Limits
-) -> FileCheck:
-    return check_path(path, password=password, limits=limits, roots=roots)
+) -> tuple[FileCheck, bytes | None]:
+    """:func:`oretrace.cmrt.check.check_path`, and the bytes it checked (None: unreadable)."""
+    try:
+        data = read_file(path, roots, limits.max_file_bytes)
+    except WorkbookError as exc:
+        return FileCheck(str(path), error=exc), None
+    return check_bytes(data, str(path), password=password, limits=limits), data
 
 
 def die_with_parent(parent: int) -> None:

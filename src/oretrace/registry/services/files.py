@@ -13,6 +13,7 @@ import hashlib
 import os
 import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.core.files.storage import default_storage
@@ -54,39 +55,77 @@ def store_file(data: bytes, original_name: str) -> tuple[StoredFile, bool]:
     return stored, True
 
 
-def store_files(items: list[tuple[str, bytes, str]]) -> dict[str, StoredFile]:
-    """:func:`store_file` for several files (sha256, bytes, original name) at once: the
-    stored file of each, by sha256. Call inside the transaction that records them; the
-    caller has hashed the bytes.
+def keep_original(sha256: str, data: bytes) -> bool:
+    """Write ``data`` (whose sha256 the caller computed) under its stored name, flushed to
+    disk and renamed into place, before any row names it; False when it could not be
+    written (the ingest's writer then stores it itself). The folder is not flushed here:
+    :func:`store_files` flushes each folder of a batch once, before inserting the rows.
 
-    Known files are looked up in one query; the new ones are written side by side in
-    threads (each still written to a ``.part`` file, flushed to disk, renamed into place and
-    its folder flushed, as :func:`store_file` does: only the waits on the disk overlap),
-    all of them before their rows are inserted, so a committed row always names durable
-    bytes. Their rows go in with one insert; when another writer stored one of them first,
-    row by row as :func:`store_file` does. Copies of the same bytes are one stored file.
+    An ingest's worker processes call this for every file they read, so the writer neither
+    reads nor hashes the file again (docs/adr/0028-ingest-cpu-per-file.md).
     """
-    by_digest: dict[str, tuple[bytes, str]] = {}
-    for digest, data, name in items:
-        by_digest.setdefault(digest, (data, name))
+    try:
+        _write_once(Path(default_storage.path(stored_name(sha256))), data, sync_folder=False)
+    except OSError:
+        return False
+    return True
+
+
+@dataclass(frozen=True, slots=True)
+class Original:
+    """A file to store: its sha256, original name and size, and its bytes — or None when
+    :func:`keep_original` already wrote them."""
+
+    sha256: str
+    name: str
+    size: int
+    data: bytes | None = None
+
+
+def store_files(items: list[Original]) -> dict[str, StoredFile]:
+    """:func:`store_file` for several files at once: the stored file of each, by sha256.
+    Call inside the transaction that records them; the caller has hashed the bytes.
+
+    Known files are looked up in one query. The new ones given with their bytes are written
+    side by side in threads (each to a ``.part`` file, flushed to disk and renamed into
+    place, as :func:`store_file` does); those already written by :func:`keep_original` are
+    checked to be there, whole. Then every folder that holds a new one is flushed once
+    (ADR 0028: one flush per file's data, one per folder per batch) — all before their rows
+    are inserted, so a committed row always names durable bytes. Their rows go in with one
+    insert; when another writer stored one of them first, row by row as :func:`store_file`
+    does. Copies of the same bytes are one stored file.
+    """
+    by_digest: dict[str, Original] = {}
+    for item in items:
+        known = by_digest.get(item.sha256)
+        if known is None or (known.data is None and item.data is not None):
+            # the first name given is kept; bytes from any copy will do
+            by_digest[item.sha256] = Original(
+                item.sha256, (known or item).name, item.size, item.data
+            )
     found = {s.sha256: s for s in StoredFile.objects.filter(sha256__in=list(by_digest))}
-    new = [digest for digest in by_digest if digest not in found]
+    new = [by_digest[digest] for digest in by_digest if digest not in found]
     if not new:
         return found
 
-    def write(digest: str) -> None:
-        _write_once(Path(default_storage.path(stored_name(digest))), by_digest[digest][0])
+    def write(item: Original) -> Path:
+        target = Path(default_storage.path(stored_name(item.sha256)))
+        if item.data is not None:
+            _write_once(target, item.data, sync_folder=False)
+        elif not (target.is_file() and target.stat().st_size == item.size):
+            raise FileNotFoundError(f"stored file {target} is missing or incomplete")
+        return target.parent
 
-    if len(new) == 1:
-        write(new[0])
-    else:
-        with ThreadPoolExecutor(max_workers=min(len(new), WRITER_THREADS)) as pool:
-            list(pool.map(write, new))
+    def flush(folder: Path) -> None:
+        _fsync_folder(folder)
+
+    with ThreadPoolExecutor(max_workers=min(len(new), WRITER_THREADS)) as pool:
+        folders = set(pool.map(write, new))
+        list(pool.map(flush, sorted(folders)))
     rows = []
-    for digest in new:
-        data, name = by_digest[digest]
-        row = StoredFile(sha256=digest, size=len(data), original_name=name[:500])
-        row.content.name = stored_name(digest)
+    for item in new:
+        row = StoredFile(sha256=item.sha256, size=item.size, original_name=item.name[:500])
+        row.content.name = stored_name(item.sha256)
         rows.append(row)
     try:
         with transaction.atomic():
@@ -105,12 +144,13 @@ def store_files(items: list[tuple[str, bytes, str]]) -> dict[str, StoredFile]:
     return found
 
 
-#: Stored files written at once by :func:`store_files`.
+#: Stored files written (and folders flushed) at once by :func:`store_files`.
 WRITER_THREADS = 4
 
 
-def _write_once(target: Path, data: bytes) -> None:
-    """Write ``data`` to ``target`` atomically, unless a complete copy is already there."""
+def _write_once(target: Path, data: bytes, sync_folder: bool = True) -> None:
+    """Write ``data`` to ``target`` atomically, unless a complete copy is already there;
+    flush its folder too unless told not to (the caller flushes it later)."""
     if target.is_file() and target.stat().st_size == len(data):
         return  # renamed into place only once complete: same name, same sha256, same bytes
     private_folder(target.parent)
@@ -125,7 +165,8 @@ def _write_once(target: Path, data: bytes) -> None:
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
-    _fsync_folder(target.parent)
+    if sync_folder:
+        _fsync_folder(target.parent)
 
 
 def _fsync_folder(folder: Path) -> None:
