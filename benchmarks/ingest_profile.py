@@ -1,7 +1,7 @@
 """Profile an ingest: the writer (this process) and every worker process, CPU time.
 
     ORETRACE_DATA_DIR=DIR .venv/bin/python benchmarks/ingest_profile.py FOLDER \
-        [--period 2025] [--workers 2] [--out PREFIX] [--top 30]
+        [--period 2025] [--workers 2] [--out PREFIX] [--top 30] [--writer-only]
 
 Ingests FOLDER (e.g. the variants ``ingest_real.py --keep DIR`` made) into the registry of
 ``ORETRACE_DATA_DIR`` / ``ORETRACE_DATABASE_URL`` — empty or already holding declarations,
@@ -53,6 +53,9 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--out", default="/tmp/oretrace-ingest", help="prefix of .prof files")
     parser.add_argument("--top", type=int, default=30)
+    parser.add_argument(
+        "--writer-only", action="store_true", help="profile the writer only (workers run free)"
+    )
     args = parser.parse_args()
     _prefix = args.out
     for old in glob.glob(f"{_prefix}-worker-*.prof"):
@@ -68,7 +71,8 @@ def main() -> int:
     from oretrace.cmrt import batch
     from oretrace.registry.services.ingest import ingest
 
-    batch._check_in_worker = _profiled_check
+    if not args.writer_only:
+        batch._check_in_worker = _profiled_check
     writer = cProfile.Profile(time.process_time)
     started, cpu = time.perf_counter(), time.process_time()
     summary = writer.runcall(ingest, [args.folder], args.period, "bench", None, args.workers)

@@ -102,6 +102,15 @@ def test_insert_rows_stores_what_bulk_create_stores() -> None:
     assert _fields(two.findings.all()) == _fields(one.findings.all())
 
 
+def test_insert_rows_sends_many_rows_in_chunks_in_order() -> None:
+    declaration = _declaration("many")
+    columns = ("declaration_id", "code", "severity", "cell", "message")
+    rows = [(declaration.pk, f"code{i}", "warning", f"A{i}", f"message {i}") for i in range(1201)]
+    insert_rows(Finding, columns, rows)
+    stored = list(declaration.findings.order_by("pk").values_list(*columns[1:]))
+    assert stored == [row[1:] for row in rows]
+
+
 def test_insert_rows_refuses_to_leave_a_column_to_a_default() -> None:
     declaration = _declaration("one")
     with pytest.raises(ValueError, match="no value for \\['message'\\]"):

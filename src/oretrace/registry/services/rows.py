@@ -1,12 +1,12 @@
-"""Insert many rows of one table with one prepared statement, without model instances.
+"""Insert many rows of one table with a multi-row ``INSERT``, without model instances.
 
 An ingest batch inserts a few thousand findings, products and smelter rows. Through
 ``bulk_create`` each costs a model instance and, per column, the compiler's preparation —
 most of the writer's Python per file (docs/adr/0028-ingest-cpu-per-file.md). The rows here
 are plain tuples in the order of ``columns``; each value goes through its field's
-``get_db_prep_save`` exactly as ``bulk_create`` would send it, except the values of plain
-text and integer columns that are already ``str``/``int``/``None``, which that method
-returns unchanged. So the stored rows are the same; no primary keys come back.
+``get_db_prep_save`` exactly as ``bulk_create`` would send it, except the values of text,
+integer and float columns that already have that exact type (or are None), which that
+method returns unchanged. So the stored rows are the same; no primary keys come back.
 """
 
 from __future__ import annotations
@@ -26,6 +26,10 @@ _AS_IS: tuple[tuple[type[models.Field[Any, Any]], type], ...] = (
 )
 
 
+#: Rows sent in one ``INSERT`` at most (fewer when the database takes fewer parameters).
+ROWS_PER_STATEMENT = 500
+
+
 def insert_rows(
     model: type[models.Model], columns: Sequence[str], rows: list[tuple[Any, ...]]
 ) -> None:
@@ -42,11 +46,18 @@ def insert_rows(
     convert = [_converter(field) for field in fields]
     quote = connection.ops.quote_name
     names = ", ".join(quote(str(field.column)) for field in fields)
-    marks = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES ({marks})"
-    prepared = [tuple(c(v) for v, c in zip(row, convert, strict=True)) for row in rows]
+    marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    head = f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES "
+    # one statement per chunk, as bulk_create sends them (PostgreSQL's statement triggers
+    # fire once per statement, not once per row)
+    size = max(
+        1, min(ROWS_PER_STATEMENT, (connection.features.max_query_params or 65535) // len(fields))
+    )
     with connection.cursor() as cursor:
-        cursor.executemany(sql, prepared)
+        for start in range(0, len(rows), size):
+            chunk = rows[start : start + size]
+            params = [c(v) for row in chunk for v, c in zip(row, convert, strict=True)]
+            cursor.execute(head + ", ".join([marks] * len(chunk)), params)
 
 
 def _converter(field: Any) -> Callable[[Any], Any]:
