@@ -178,3 +178,18 @@ def test_workers_keep_the_originals_the_writer_records(tmp_path: Path) -> None:
         assert read_stored(stored) == path.read_bytes() and stored.size == path.stat().st_size
         assert stored.original_name == path.name
     assert not list(Path(tmp_path / "files").rglob("*.part"))
+
+
+def test_known_files_are_counted_by_the_workers_without_being_checked(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    for i in range(8):
+        write_supplier(folder, f"Known Again {i:02d} Ltd", dt.date(2025, 2, 1 + i))
+    first = ingest([folder], 2025, "test", workers=2)
+    assert (first.new, first.already_known) == (8, 0)
+    write_supplier(folder, "Newcomer Tin Ltd", dt.date(2025, 3, 1))
+    seen: list[Any] = []
+    again = ingest([folder], 2025, "test", workers=2, on_file=seen.append)
+    assert (again.files, again.new, again.already_known, again.errors) == (9, 1, 8, 0)
+    assert Declaration.objects.count() == 9
+    skipped = [r for r in seen if r.declaration is None]
+    assert len(skipped) == 8 and all(r.sha256 and r.error is None for r in skipped)

@@ -144,12 +144,16 @@ def ingest(
     limits = Limits(max_file_bytes=settings.ORETRACE_MAX_FILE_BYTES)
     files = collect_files(paths)
     summary = IngestSummary(period=year, files=len(files))
-    identify = _Identify(identifier())  # loads the shipped reference on first use
+    ident = identifier()  # loads the shipped reference on first use: before the recorder
     recorder = _Recorder(period, actor, summary, roots, limits, supplier)
-    fresh = recorder.skip_known(files, on_file)
+    known = recorder.known_files()
+    identify = _Identify(ident, known)
     done = (lambda c: on_file(c.result)) if on_file else None
     batch: list[_Checked] = []
-    for checked in map_checked(fresh, identify, password, workers, done, roots, limits):
+    for checked in map_checked(files, identify, password, workers, done, roots, limits, known):
+        if checked.known:
+            recorder.already_known(checked.result)
+            continue
         batch.append(checked)
         if len(batch) >= BATCH_FILES or sum(len(c.identified) for c in batch) >= BATCH_ROWS:
             recorder.record(batch)
@@ -169,6 +173,7 @@ class _Checked:
     identified: list[Identification]
     size: int = 0
     kept: bool = False
+    known: bool = False  # this period holds these bytes already: not checked, not kept
 
 
 class _Identify:
@@ -179,11 +184,14 @@ class _Identify:
     by the row as written.
     """
 
-    def __init__(self, ident: Identifier) -> None:
+    def __init__(self, ident: Identifier, files: frozenset[str] = frozenset()) -> None:
         self.ident = ident
         self.known: dict[SmelterQuery, Identification] = {}
+        self.files = files  # sha256 of the files the period holds
 
     def __call__(self, result: FileCheck, data: bytes | None) -> _Checked:
+        if result.sha256 is not None and result.sha256 in self.files:
+            return _Checked(result, [], known=True)
         size, kept = 0, False
         if data is not None and result.sha256 is not None:
             size, kept = len(data), keep_original(result.sha256, data)
@@ -242,36 +250,21 @@ class _Recorder:
             )
         )
 
-    def skip_known(
-        self, files: list[Path], on_file: Callable[[FileCheck], None] | None
-    ) -> list[Path]:
-        """The files to check: those whose bytes this period already holds are counted as
-        already known without being parsed again. A file that cannot be read stays in the
-        list, to be recorded with its error."""
-        known = set(
+    def known_files(self) -> frozenset[str]:
+        """The sha256 of every file this period already holds: the workers read and hash
+        such a file but do not check it again, and it is counted as already known."""
+        return frozenset(
             StoredFile.objects.filter(declarations__period=self.period).values_list(
                 "sha256", flat=True
             )
         )
-        if not known:
-            return files
-        fresh: list[Path] = []
-        for path in files:
-            try:
-                data = read_file(path, self.roots, self.limits.max_file_bytes)
-            except WorkbookError:
-                fresh.append(path)
-                continue
-            digest = hashlib.sha256(data).hexdigest()
-            if digest not in known:
-                fresh.append(path)
-                continue
-            self.summary.already_known += 1
-            if _path_key(path) in self.open_rejections:
-                self._resolve_known(path, digest)
-            if on_file:
-                on_file(FileCheck(str(path), sha256=digest))
-        return fresh
+
+    def already_known(self, result: FileCheck) -> None:
+        """Count a file whose bytes this period holds; it resolves its path's rejection."""
+        self.summary.already_known += 1
+        path = Path(result.file)
+        if result.sha256 is not None and _path_key(path) in self.open_rejections:
+            self._resolve_known(path, result.sha256)
 
     def record(self, batch: list[_Checked]) -> None:
         """Store a batch of checked files in one transaction; record those unreadable."""
