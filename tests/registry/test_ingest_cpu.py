@@ -1,11 +1,12 @@
 """The ingest writer's cheaper paths store exactly what the plain ones did
 (docs/adr/0028-ingest-cpu-per-file.md): rows inserted without model instances, a batch's
-suppliers found and created together, originals kept by the worker processes."""
+suppliers found and created together, originals written by the worker processes."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 from pathlib import Path
 from typing import Any
 
@@ -22,10 +23,10 @@ from oretrace.registry.models import (
 )
 from oretrace.registry.services.files import (
     Original,
-    keep_original,
     read_stored,
     store_files,
     stored_name,
+    write_partial,
 )
 from oretrace.registry.services.ingest import ingest
 from oretrace.registry.services.rows import insert_rows
@@ -154,15 +155,25 @@ def test_suppliers_of_a_batch_are_those_found_or_created_one_by_one() -> None:
     assert all(s is None or s.pk is not None for s, _ in batch)
 
 
-def test_store_files_checks_an_original_kept_beforehand(tmp_path: Path) -> None:
-    data = b"kept by a worker"
+def test_store_files_flushes_and_renames_a_copy_written_beforehand(tmp_path: Path) -> None:
+    data = b"written by a worker"
     digest = hashlib.sha256(data).hexdigest()
     with pytest.raises(FileNotFoundError):
-        store_files([Original(digest, "kept.xlsx", len(data))])
+        store_files([Original(digest, "lost.xlsx", len(data), written=str(tmp_path / "gone"))])
     assert not StoredFile.objects.exists()
-    assert keep_original(digest, data)
-    stored = store_files([Original(digest, "kept.xlsx", len(data))])[digest]
+    first, copy = write_partial(digest, data, os.getpid()), write_partial(digest, data, 1)
+    assert first and copy and first.endswith(".part") and first != copy
+    stored = store_files(
+        [
+            Original(digest, "written.xlsx", len(data), written=first),
+            Original(digest, "copy.xlsx", len(data), written=copy),
+        ]
+    )[digest]
     assert stored.content.name == stored_name(digest) and read_stored(stored) == data
+    assert stored.original_name == "written.xlsx"
+    assert not Path(first).exists() and not Path(copy).exists()  # renamed, removed
+    # a complete copy already in place is named, not written again
+    assert write_partial(digest, data, os.getpid()) == stored.content.path
 
 
 def test_workers_keep_the_originals_the_writer_records(tmp_path: Path) -> None:

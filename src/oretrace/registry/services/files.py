@@ -55,54 +55,73 @@ def store_file(data: bytes, original_name: str) -> tuple[StoredFile, bool]:
     return stored, True
 
 
-def keep_original(sha256: str, data: bytes) -> bool:
-    """Write ``data`` (whose sha256 the caller computed) under its stored name, flushed to
-    disk and renamed into place, before any row names it; False when it could not be
-    written (the ingest's writer then stores it itself). The folder is not flushed here:
-    :func:`store_files` flushes each folder of a batch once, before inserting the rows.
+def write_partial(sha256: str, data: bytes, owner: int) -> str | None:
+    """Write ``data`` (whose sha256 the caller computed) to a ``.part`` file beside its
+    stored name, not flushed and not renamed: :func:`store_files` flushes it, renames it into
+    place and flushes its folder before the row that names it is inserted. The path written
+    (the stored name itself when a complete copy is already there); None when it could not
+    be written (the ingest's writer then stores the file itself). ``owner``: the process id
+    of the writer that will rename it — the ``.part`` file is swept only once it is gone.
 
-    An ingest's worker processes call this for every file they read, so the writer neither
-    reads nor hashes the file again (docs/adr/0028-ingest-cpu-per-file.md).
+    An ingest's worker processes call this for every file they check, so the writer neither
+    reads nor hashes the file again, and the workers never wait on the disk: the flushes
+    are the writer's, in threads (docs/adr/0028-ingest-cpu-per-file.md).
     """
+    target = Path(default_storage.path(stored_name(sha256)))
     try:
-        _write_once(Path(default_storage.path(stored_name(sha256))), data, sync_folder=False)
+        if target.is_file() and target.stat().st_size == len(data):
+            return str(target)
+        private_folder(target.parent)
+        partial = _partial_name(target, owner)
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
     except OSError:
-        return False
-    return True
+        return None
+    return str(partial)
 
 
 @dataclass(frozen=True, slots=True)
 class Original:
-    """A file to store: its sha256, original name and size, and its bytes — or None when
-    :func:`keep_original` already wrote them."""
+    """A file to store: its sha256, original name and size, and its bytes — or, instead,
+    the path :func:`write_partial` wrote them to."""
 
     sha256: str
     name: str
     size: int
     data: bytes | None = None
+    written: str | None = None
 
 
 def store_files(items: list[Original]) -> dict[str, StoredFile]:
     """:func:`store_file` for several files at once: the stored file of each, by sha256.
     Call inside the transaction that records them; the caller has hashed the bytes.
 
-    Known files are looked up in one query. The new ones given with their bytes are written
-    side by side in threads (each to a ``.part`` file, flushed to disk and renamed into
-    place, as :func:`store_file` does); those already written by :func:`keep_original` are
-    checked to be there, whole. Then every folder that holds a new one is flushed once
-    (ADR 0028: one flush per file's data, one per folder per batch) — all before their rows
-    are inserted, so a committed row always names durable bytes. Their rows go in with one
-    insert; when another writer stored one of them first, row by row as :func:`store_file`
-    does. Copies of the same bytes are one stored file.
+    Known files are looked up in one query. Each new one is flushed to disk and renamed
+    into place — written first to a ``.part`` file when given as bytes, else the copy
+    :func:`write_partial` left — side by side in threads; then every folder that received
+    one is flushed once (one flush per file's data, one per folder per batch: ADR 0028).
+    All of that happens before their rows are inserted, so a committed row always names
+    durable bytes. Their rows go in with one insert; when another writer stored one of
+    them first, row by row as :func:`store_file` does. Copies of the same bytes are one
+    stored file; ``.part`` copies not needed are removed.
     """
+    try:
+        return _store_files(items)
+    finally:
+        for item in items:
+            if item.written is not None and item.written.endswith(".part"):
+                Path(item.written).unlink(missing_ok=True)  # renamed, or not needed
+
+
+def _store_files(items: list[Original]) -> dict[str, StoredFile]:
     by_digest: dict[str, Original] = {}
     for item in items:
-        known = by_digest.get(item.sha256)
-        if known is None or (known.data is None and item.data is not None):
-            # the first name given is kept; bytes from any copy will do
-            by_digest[item.sha256] = Original(
-                item.sha256, (known or item).name, item.size, item.data
-            )
+        by_digest.setdefault(item.sha256, item)  # the first name given is kept
     found = {s.sha256: s for s in StoredFile.objects.filter(sha256__in=list(by_digest))}
     new = [by_digest[digest] for digest in by_digest if digest not in found]
     if not new:
@@ -112,7 +131,12 @@ def store_files(items: list[Original]) -> dict[str, StoredFile]:
         target = Path(default_storage.path(stored_name(item.sha256)))
         if item.data is not None:
             _write_once(target, item.data, sync_folder=False)
+        elif item.written is not None and os.path.exists(item.written):
+            _fsync_file(Path(item.written))
+            if item.written != str(target):
+                os.replace(item.written, target)
         elif not (target.is_file() and target.stat().st_size == item.size):
+            # renamed by an earlier attempt of this transaction, else lost
             raise FileNotFoundError(f"stored file {target} is missing or incomplete")
         return target.parent
 
@@ -154,7 +178,7 @@ def _write_once(target: Path, data: bytes, sync_folder: bool = True) -> None:
     if target.is_file() and target.stat().st_size == len(data):
         return  # renamed into place only once complete: same name, same sha256, same bytes
     private_folder(target.parent)
-    partial = target.with_name(f".{target.name}.{os.getpid()}.{time.monotonic_ns()}.part")
+    partial = _partial_name(target, os.getpid())
     fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -167,6 +191,20 @@ def _write_once(target: Path, data: bytes, sync_folder: bool = True) -> None:
         raise
     if sync_folder:
         _fsync_folder(target.parent)
+
+
+def _partial_name(target: Path, owner: int) -> Path:
+    """A unique ``.part`` name beside ``target``, swept once process ``owner`` is gone."""
+    unique = f"{os.getpid()}_{time.monotonic_ns()}"
+    return target.with_name(f".{target.name}.{owner}.{unique}.part")
+
+
+def _fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _fsync_folder(folder: Path) -> None:

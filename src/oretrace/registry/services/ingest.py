@@ -48,9 +48,9 @@ from oretrace.registry.models import (
 from oretrace.registry.services.audit import record, record_many
 from oretrace.registry.services.files import (
     Original,
-    keep_original,
     store_files,
     sweep_partial_files,
+    write_partial,
 )
 from oretrace.registry.services.locking import retried, serialise
 from oretrace.registry.services.reference import identifier
@@ -167,18 +167,18 @@ def ingest(
 @dataclass(slots=True)
 class _Checked:
     """A file as a worker leaves it: checked, its smelter rows identified and, when
-    ``kept``, its bytes already written to storage (see :func:`keep_original`)."""
+    ``written``, its bytes written beside their stored name (see :func:`write_partial`)."""
 
     result: FileCheck
     identified: list[Identification]
     size: int = 0
-    kept: bool = False
+    written: str | None = None  # where the worker wrote the bytes (see write_partial)
     known: bool = False  # this period holds these bytes already: not checked, not kept
 
 
 class _Identify:
-    """In a worker: keep a checked file's bytes and identify its smelter rows (with the
-    reference built once).
+    """In a worker: write a checked file's bytes beside storage (see :func:`write_partial`)
+    and identify its smelter rows (with the reference built once).
 
     Suppliers repeat the same smelter rows thousands of times: answers are kept per process
     by the row as written.
@@ -188,17 +188,18 @@ class _Identify:
         self.ident = ident
         self.known: dict[SmelterQuery, Identification] = {}
         self.files = files  # sha256 of the files the period holds
+        self.writer = os.getpid()  # built in the writer: it renames what the workers write
 
     def __call__(self, result: FileCheck, data: bytes | None) -> _Checked:
         if result.sha256 is not None and result.sha256 in self.files:
             return _Checked(result, [], known=True)
-        size, kept = 0, False
+        size, written = 0, None
         if data is not None and result.sha256 is not None:
-            size, kept = len(data), keep_original(result.sha256, data)
+            size, written = len(data), write_partial(result.sha256, data, self.writer)
         if result.declaration is None or result.error is not None:
-            return _Checked(result, [], size, kept)
+            return _Checked(result, [], size, written)
         identified = [self._one(_query(r)) for r in result.declaration.smelters]
-        return _Checked(result, identified, size, kept)
+        return _Checked(result, identified, size, written)
 
     def _one(self, query: SmelterQuery) -> Identification:
         try:
@@ -288,10 +289,9 @@ class _Recorder:
         if result.sha256 is None:  # never read: there are no bytes to keep
             self._reject(path, result.error or _unreadable("The file could not be read."))
             return None
-        if checked.kept:
-            return _Ready(
-                checked, Original(result.sha256, path.name, checked.size), path, result.sha256
-            )
+        if checked.written is not None:
+            original = Original(result.sha256, path.name, checked.size, written=checked.written)
+            return _Ready(checked, original, path, result.sha256)
         try:
             data = read_file(path, self.roots, self.limits.max_file_bytes)
         except WorkbookError as exc:
