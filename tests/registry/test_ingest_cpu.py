@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import transaction
 from django.forms.models import model_to_dict
 
 from oretrace.registry.models import (
@@ -174,6 +175,18 @@ def test_store_files_flushes_and_renames_a_copy_written_beforehand(tmp_path: Pat
     assert not Path(first).exists() and not Path(copy).exists()  # renamed, removed
     # a complete copy already in place is named, not written again
     assert write_partial(digest, data, os.getpid()) == stored.content.path
+
+
+def test_a_batch_tried_again_finds_the_originals_it_renamed(tmp_path: Path) -> None:
+    data = b"renamed in a transaction that rolled back"
+    digest = hashlib.sha256(data).hexdigest()
+    item = Original(digest, "again.xlsx", len(data), written=write_partial(digest, data, 1))
+    with pytest.raises(RuntimeError), transaction.atomic():
+        store_files([item])
+        raise RuntimeError("the batch lost a race")
+    assert not StoredFile.objects.exists()
+    stored = store_files([item])[digest]  # the retry: the .part file is gone, the original not
+    assert read_stored(stored) == data
 
 
 def test_workers_keep_the_originals_the_writer_records(tmp_path: Path) -> None:

@@ -110,12 +110,12 @@ def store_files(items: list[Original]) -> dict[str, StoredFile]:
     them first, row by row as :func:`store_file` does. Copies of the same bytes are one
     stored file; ``.part`` copies not needed are removed.
     """
-    try:
-        return _store_files(items)
-    finally:
-        for item in items:
-            if item.written is not None and item.written.endswith(".part"):
-                Path(item.written).unlink(missing_ok=True)  # renamed, or not needed
+    stored = _store_files(items)
+    # only once stored: a transaction tried again finds its copies where it left them
+    for item in items:
+        if item.written is not None and item.written.endswith(".part"):
+            Path(item.written).unlink(missing_ok=True)  # renamed, or not needed
+    return stored
 
 
 def _store_files(items: list[Original]) -> dict[str, StoredFile]:
