@@ -11,7 +11,7 @@ import pytest
 
 from oretrace.registry.models import AuditEntry, Declaration, StoredFile, Supplier
 from oretrace.registry.services.audit import record, record_many, verify_chain
-from oretrace.registry.services.files import read_stored, store_files
+from oretrace.registry.services.files import Original, read_stored, store_files
 from oretrace.registry.services.ingest import ingest
 from tests.registry.conftest import write_supplier
 
@@ -41,12 +41,12 @@ def test_record_many_continues_the_chain_as_record_does() -> None:
 def test_store_files_keeps_each_once_and_finds_known_ones(tmp_path: Path) -> None:
     one, two = b"first file bytes", b"second file bytes"
     digest = {d: hashlib.sha256(d).hexdigest() for d in (one, two)}
-    known = store_files([(digest[one], one, "one.xlsx")])
+    known = store_files([Original(digest[one], "one.xlsx", len(one), one)])
     stored = store_files(
         [
-            (digest[one], one, "again.xlsx"),
-            (digest[two], two, "two.xlsx"),
-            (digest[two], two, "copy.xlsx"),
+            Original(digest[one], "again.xlsx", len(one), one),
+            Original(digest[two], "two.xlsx", len(two), two),
+            Original(digest[two], "copy.xlsx", len(two), two),
         ]
     )
     assert StoredFile.objects.count() == 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes
+import hashlib
 import os
 import signal
 import sys
@@ -14,8 +15,10 @@ from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
-from oretrace.cmrt.check import FileCheck, check_path
+from oretrace.cmrt.check import FileCheck, check_bytes
+from oretrace.cmrt.errors import WorkbookError
 from oretrace.cmrt.limits import DEFAULT_LIMITS, Limits
+from oretrace.cmrt.safe_open import read_file
 
 WORKBOOK_SUFFIXES = {".xls", ".xlsx", ".xlsm", ".xlsb", ".xlt", ".xltx", ".xltm"}
 #: Below this many files a process pool costs more than it saves.
@@ -78,25 +81,30 @@ def check_files(
 
 def map_checked(
     files: list[Path],
-    then: Callable[[FileCheck], T],
+    then: Callable[[FileCheck, bytes | None], T],
     password: str | None = None,
     workers: int | None = None,
     on_done: Callable[[T], None] | None = None,
     roots: tuple[str, ...] | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    known: frozenset[str] = frozenset(),
 ) -> Iterator[T]:
-    """Check every file and pass the result to ``then`` in the same worker process; yield
-    what ``then`` returns, in the order given.
+    """Check every file and pass the result to ``then`` in the same worker process, with the
+    bytes checked (None when the file could not be read); yield what ``then`` returns, in
+    the order given.
+
+    A file whose sha256 is in ``known`` is read and hashed but not checked: its result
+    holds only the file and the sha256 (an ingest counts it as already known).
 
     ``then`` is handed to each worker once, when it starts (inherited, not pickled, where
     processes fork), so it may hold heavy state built once in the parent — a smelter
     reference, say — and use it for every file that worker reads.
     """
     workers = workers or min(len(files), os.cpu_count() or 1)
-    run = partial(_check_one, password=password, roots=roots, limits=limits)
+    run = partial(_check_one, password=password, roots=roots, limits=limits, known=known)
     if workers <= 1 or len(files) < PARALLEL_FROM:
         for path in files:
-            result = then(run(path))
+            result = then(*run(path))
             if on_done:
                 on_done(result)
             yield result
@@ -110,28 +118,41 @@ def map_checked(
             yield result
 
 
-def _unchanged(result: FileCheck) -> FileCheck:
+def _unchanged(result: FileCheck, data: bytes | None) -> FileCheck:
     return result
 
 
 #: What a worker process does with each result (installed by :func:`_start_worker`).
-_then: Callable[[FileCheck], Any] = _unchanged
+_then: Callable[[FileCheck, bytes | None], Any] = _unchanged
 
 
-def _start_worker(parent: int, then: Callable[[FileCheck], Any]) -> None:
+def _start_worker(parent: int, then: Callable[[FileCheck, bytes | None], Any]) -> None:
     global _then
     die_with_parent(parent)
     _then = then
 
 
-def _check_in_worker(path: Path, run: Callable[[Path], FileCheck]) -> Any:
-    return _then(run(path))
+def _check_in_worker(path: Path, run: Callable[[Path], tuple[FileCheck, bytes | None]]) -> Any:
+    return _then(*run(path))
 
 
 def _check_one(
-    path: Path, password: str | None, roots: tuple[str, ...] | None, limits: Limits
-) -> FileCheck:
-    return check_path(path, password=password, limits=limits, roots=roots)
+    path: Path,
+    password: str | None,
+    roots: tuple[str, ...] | None,
+    limits: Limits,
+    known: frozenset[str] = frozenset(),
+) -> tuple[FileCheck, bytes | None]:
+    """:func:`oretrace.cmrt.check.check_path`, and the bytes it checked (None: unreadable);
+    a file whose sha256 is ``known`` is not checked (its result: the file and sha256)."""
+    try:
+        data = read_file(path, roots, limits.max_file_bytes)
+    except WorkbookError as exc:
+        return FileCheck(str(path), error=exc), None
+    digest = hashlib.sha256(data).hexdigest()
+    if digest in known:
+        return FileCheck(str(path), sha256=digest), data
+    return check_bytes(data, str(path), password=password, limits=limits, sha256=digest), data
 
 
 def die_with_parent(parent: int) -> None:

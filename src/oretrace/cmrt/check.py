@@ -71,8 +71,10 @@ def check_bytes(
     password: str | None = None,
     limits: Limits = DEFAULT_LIMITS,
     settings: CheckSettings | None = None,
+    sha256: str | None = None,
 ) -> FileCheck:
-    result = FileCheck(name, sha256=hashlib.sha256(data).hexdigest())
+    """Check a workbook's bytes; ``sha256``: theirs, when the caller has computed it."""
+    result = FileCheck(name, sha256=sha256 or hashlib.sha256(data).hexdigest())
     try:
         opened = open_bytes(data, password, limits)
         book = load_workbook(opened, limits)

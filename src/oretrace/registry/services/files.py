@@ -13,6 +13,7 @@ import hashlib
 import os
 import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.core.files.storage import default_storage
@@ -54,39 +55,101 @@ def store_file(data: bytes, original_name: str) -> tuple[StoredFile, bool]:
     return stored, True
 
 
-def store_files(items: list[tuple[str, bytes, str]]) -> dict[str, StoredFile]:
-    """:func:`store_file` for several files (sha256, bytes, original name) at once: the
-    stored file of each, by sha256. Call inside the transaction that records them; the
-    caller has hashed the bytes.
+def write_partial(sha256: str, data: bytes, owner: int) -> str | None:
+    """Write ``data`` (whose sha256 the caller computed) to a ``.part`` file beside its
+    stored name, not flushed and not renamed: :func:`store_files` flushes it, renames it into
+    place and flushes its folder before the row that names it is inserted. The path written
+    (the stored name itself when a complete copy is already there); None when it could not
+    be written (the ingest's writer then stores the file itself). ``owner``: the process id
+    of the writer that will rename it — the ``.part`` file is swept only once it is gone.
 
-    Known files are looked up in one query; the new ones are written side by side in
-    threads (each still written to a ``.part`` file, flushed to disk, renamed into place and
-    its folder flushed, as :func:`store_file` does: only the waits on the disk overlap),
-    all of them before their rows are inserted, so a committed row always names durable
-    bytes. Their rows go in with one insert; when another writer stored one of them first,
-    row by row as :func:`store_file` does. Copies of the same bytes are one stored file.
+    An ingest's worker processes call this for every file they check, so the writer neither
+    reads nor hashes the file again, and the workers never wait on the disk: the flushes
+    are the writer's, in threads (docs/adr/0028-ingest-cpu-per-file.md).
     """
-    by_digest: dict[str, tuple[bytes, str]] = {}
-    for digest, data, name in items:
-        by_digest.setdefault(digest, (data, name))
+    target = Path(default_storage.path(stored_name(sha256)))
+    try:
+        if target.is_file() and target.stat().st_size == len(data):
+            return str(target)
+        private_folder(target.parent)
+        partial = _partial_name(target, owner)
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
+    except OSError:
+        return None
+    return str(partial)
+
+
+@dataclass(frozen=True, slots=True)
+class Original:
+    """A file to store: its sha256, original name and size, and its bytes — or, instead,
+    the path :func:`write_partial` wrote them to."""
+
+    sha256: str
+    name: str
+    size: int
+    data: bytes | None = None
+    written: str | None = None
+
+
+def store_files(items: list[Original]) -> dict[str, StoredFile]:
+    """:func:`store_file` for several files at once: the stored file of each, by sha256.
+    Call inside the transaction that records them; the caller has hashed the bytes.
+
+    Known files are looked up in one query. Each new one is flushed to disk and renamed
+    into place — written first to a ``.part`` file when given as bytes, else the copy
+    :func:`write_partial` left — side by side in threads; then every folder that received
+    one is flushed once (one flush per file's data, one per folder per batch: ADR 0028).
+    All of that happens before their rows are inserted, so a committed row always names
+    durable bytes. Their rows go in with one insert; when another writer stored one of
+    them first, row by row as :func:`store_file` does. Copies of the same bytes are one
+    stored file; ``.part`` copies not needed are removed.
+    """
+    stored = _store_files(items)
+    # only once stored: a transaction tried again finds its copies where it left them
+    for item in items:
+        if item.written is not None and item.written.endswith(".part"):
+            Path(item.written).unlink(missing_ok=True)  # renamed, or not needed
+    return stored
+
+
+def _store_files(items: list[Original]) -> dict[str, StoredFile]:
+    by_digest: dict[str, Original] = {}
+    for item in items:
+        by_digest.setdefault(item.sha256, item)  # the first name given is kept
     found = {s.sha256: s for s in StoredFile.objects.filter(sha256__in=list(by_digest))}
-    new = [digest for digest in by_digest if digest not in found]
+    new = [by_digest[digest] for digest in by_digest if digest not in found]
     if not new:
         return found
 
-    def write(digest: str) -> None:
-        _write_once(Path(default_storage.path(stored_name(digest))), by_digest[digest][0])
+    def write(item: Original) -> Path:
+        target = Path(default_storage.path(stored_name(item.sha256)))
+        if item.data is not None:
+            _write_once(target, item.data, sync_folder=False)
+        elif item.written is not None and os.path.exists(item.written):
+            _fsync_file(Path(item.written))
+            if item.written != str(target):
+                os.replace(item.written, target)
+        elif not (target.is_file() and target.stat().st_size == item.size):
+            # renamed by an earlier attempt of this transaction, else lost
+            raise FileNotFoundError(f"stored file {target} is missing or incomplete")
+        return target.parent
 
-    if len(new) == 1:
-        write(new[0])
-    else:
-        with ThreadPoolExecutor(max_workers=min(len(new), WRITER_THREADS)) as pool:
-            list(pool.map(write, new))
+    def flush(folder: Path) -> None:
+        _fsync_folder(folder)
+
+    with ThreadPoolExecutor(max_workers=min(len(new), WRITER_THREADS)) as pool:
+        folders = set(pool.map(write, new))
+        list(pool.map(flush, sorted(folders)))
     rows = []
-    for digest in new:
-        data, name = by_digest[digest]
-        row = StoredFile(sha256=digest, size=len(data), original_name=name[:500])
-        row.content.name = stored_name(digest)
+    for item in new:
+        row = StoredFile(sha256=item.sha256, size=item.size, original_name=item.name[:500])
+        row.content.name = stored_name(item.sha256)
         rows.append(row)
     try:
         with transaction.atomic():
@@ -105,16 +168,17 @@ def store_files(items: list[tuple[str, bytes, str]]) -> dict[str, StoredFile]:
     return found
 
 
-#: Stored files written at once by :func:`store_files`.
+#: Stored files written (and folders flushed) at once by :func:`store_files`.
 WRITER_THREADS = 4
 
 
-def _write_once(target: Path, data: bytes) -> None:
-    """Write ``data`` to ``target`` atomically, unless a complete copy is already there."""
+def _write_once(target: Path, data: bytes, sync_folder: bool = True) -> None:
+    """Write ``data`` to ``target`` atomically, unless a complete copy is already there;
+    flush its folder too unless told not to (the caller flushes it later)."""
     if target.is_file() and target.stat().st_size == len(data):
         return  # renamed into place only once complete: same name, same sha256, same bytes
     private_folder(target.parent)
-    partial = target.with_name(f".{target.name}.{os.getpid()}.{time.monotonic_ns()}.part")
+    partial = _partial_name(target, os.getpid())
     fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -125,7 +189,22 @@ def _write_once(target: Path, data: bytes) -> None:
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
-    _fsync_folder(target.parent)
+    if sync_folder:
+        _fsync_folder(target.parent)
+
+
+def _partial_name(target: Path, owner: int) -> Path:
+    """A unique ``.part`` name beside ``target``, swept once process ``owner`` is gone."""
+    unique = f"{os.getpid()}_{time.monotonic_ns()}"
+    return target.with_name(f".{target.name}.{owner}.{unique}.part")
+
+
+def _fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _fsync_folder(folder: Path) -> None:

@@ -46,11 +46,17 @@ from oretrace.registry.models import (
     Supplier,
 )
 from oretrace.registry.services.audit import record, record_many
-from oretrace.registry.services.files import store_files, sweep_partial_files
+from oretrace.registry.services.files import (
+    Original,
+    store_files,
+    sweep_partial_files,
+    write_partial,
+)
 from oretrace.registry.services.locking import retried, serialise
 from oretrace.registry.services.reference import identifier
+from oretrace.registry.services.rows import insert_rows
 from oretrace.registry.services.suppliers import (
-    find_or_create_supplier,
+    find_or_create_suppliers,
     find_supplier,
     supplier_lock_keys,
 )
@@ -138,12 +144,16 @@ def ingest(
     limits = Limits(max_file_bytes=settings.ORETRACE_MAX_FILE_BYTES)
     files = collect_files(paths)
     summary = IngestSummary(period=year, files=len(files))
-    identify = _Identify(identifier())  # loads the shipped reference on first use
+    ident = identifier()  # loads the shipped reference on first use: before the recorder
     recorder = _Recorder(period, actor, summary, roots, limits, supplier)
-    fresh = recorder.skip_known(files, on_file)
+    known = recorder.known_files()
+    identify = _Identify(ident, known)
     done = (lambda c: on_file(c.result)) if on_file else None
     batch: list[_Checked] = []
-    for checked in map_checked(fresh, identify, password, workers, done, roots, limits):
+    for checked in map_checked(files, identify, password, workers, done, roots, limits, known):
+        if checked.known:
+            recorder.already_known(checked.result)
+            continue
         batch.append(checked)
         if len(batch) >= BATCH_FILES or sum(len(c.identified) for c in batch) >= BATCH_ROWS:
             recorder.record(batch)
@@ -156,27 +166,40 @@ def ingest(
 
 @dataclass(slots=True)
 class _Checked:
-    """A file as a worker leaves it: checked, and its smelter rows identified."""
+    """A file as a worker leaves it: checked, its smelter rows identified and, when
+    ``written``, its bytes written beside their stored name (see :func:`write_partial`)."""
 
     result: FileCheck
     identified: list[Identification]
+    size: int = 0
+    written: str | None = None  # where the worker wrote the bytes (see write_partial)
+    known: bool = False  # this period holds these bytes already: not checked, not kept
 
 
 class _Identify:
-    """Identify a checked file's smelter rows (in a worker, with the reference built once).
+    """In a worker: write a checked file's bytes beside storage (see :func:`write_partial`)
+    and identify its smelter rows (with the reference built once).
 
     Suppliers repeat the same smelter rows thousands of times: answers are kept per process
     by the row as written.
     """
 
-    def __init__(self, ident: Identifier) -> None:
+    def __init__(self, ident: Identifier, files: frozenset[str] = frozenset()) -> None:
         self.ident = ident
         self.known: dict[SmelterQuery, Identification] = {}
+        self.files = files  # sha256 of the files the period holds
+        self.writer = os.getpid()  # built in the writer: it renames what the workers write
 
-    def __call__(self, result: FileCheck) -> _Checked:
+    def __call__(self, result: FileCheck, data: bytes | None) -> _Checked:
+        if result.sha256 is not None and result.sha256 in self.files:
+            return _Checked(result, [], known=True)
+        size, written = 0, None
+        if data is not None and result.sha256 is not None:
+            size, written = len(data), write_partial(result.sha256, data, self.writer)
         if result.declaration is None or result.error is not None:
-            return _Checked(result, [])
-        return _Checked(result, [self._one(_query(r)) for r in result.declaration.smelters])
+            return _Checked(result, [], size, written)
+        identified = [self._one(_query(r)) for r in result.declaration.smelters]
+        return _Checked(result, identified, size, written)
 
     def _one(self, query: SmelterQuery) -> Identification:
         try:
@@ -190,10 +213,11 @@ class _Identify:
 
 @dataclass(slots=True)
 class _Ready:
-    """A file whose bytes were read again and match what the worker checked."""
+    """A file whose bytes are kept (by the worker) or were read again here and match what
+    the worker checked."""
 
     checked: _Checked
-    data: bytes
+    original: Original
     path: Path
     sha256: str
 
@@ -227,36 +251,21 @@ class _Recorder:
             )
         )
 
-    def skip_known(
-        self, files: list[Path], on_file: Callable[[FileCheck], None] | None
-    ) -> list[Path]:
-        """The files to check: those whose bytes this period already holds are counted as
-        already known without being parsed again. A file that cannot be read stays in the
-        list, to be recorded with its error."""
-        known = set(
+    def known_files(self) -> frozenset[str]:
+        """The sha256 of every file this period already holds: the workers read and hash
+        such a file but do not check it again, and it is counted as already known."""
+        return frozenset(
             StoredFile.objects.filter(declarations__period=self.period).values_list(
                 "sha256", flat=True
             )
         )
-        if not known:
-            return files
-        fresh: list[Path] = []
-        for path in files:
-            try:
-                data = read_file(path, self.roots, self.limits.max_file_bytes)
-            except WorkbookError:
-                fresh.append(path)
-                continue
-            digest = hashlib.sha256(data).hexdigest()
-            if digest not in known:
-                fresh.append(path)
-                continue
-            self.summary.already_known += 1
-            if _path_key(path) in self.open_rejections:
-                self._resolve_known(path, digest)
-            if on_file:
-                on_file(FileCheck(str(path), sha256=digest))
-        return fresh
+
+    def already_known(self, result: FileCheck) -> None:
+        """Count a file whose bytes this period holds; it resolves its path's rejection."""
+        self.summary.already_known += 1
+        path = Path(result.file)
+        if result.sha256 is not None and _path_key(path) in self.open_rejections:
+            self._resolve_known(path, result.sha256)
 
     def record(self, batch: list[_Checked]) -> None:
         """Store a batch of checked files in one transaction; record those unreadable."""
@@ -273,12 +282,16 @@ class _Recorder:
         self.summary.add(written.tally)
 
     def _reread(self, checked: _Checked) -> _Ready | None:
-        """The bytes to store: read again, and the same as the worker checked."""
+        """The bytes to store: already kept by the worker, else read again here and the
+        same as the worker checked."""
         result = checked.result
         path = Path(result.file)
         if result.sha256 is None:  # never read: there are no bytes to keep
             self._reject(path, result.error or _unreadable("The file could not be read."))
             return None
+        if checked.written is not None:
+            original = Original(result.sha256, path.name, checked.size, written=checked.written)
+            return _Ready(checked, original, path, result.sha256)
         try:
             data = read_file(path, self.roots, self.limits.max_file_bytes)
         except WorkbookError as exc:
@@ -287,7 +300,9 @@ class _Recorder:
         if hashlib.sha256(data).hexdigest() != result.sha256:
             self._reject(path, _unreadable("The file changed while it was read; ingest it again."))
             return None
-        return _Ready(checked, data, path, result.sha256)
+        return _Ready(
+            checked, Original(result.sha256, path.name, len(data), data), path, result.sha256
+        )
 
     def _write(self, ready: list[_Ready]) -> _Written:
         """Several files in one transaction: their stored bytes (written and flushed to disk
@@ -302,7 +317,7 @@ class _Recorder:
                 *(f"file:{item.sha256}" for item in ready),
                 *_supplier_keys(ready, self.supplier),
             )
-            stored = store_files([(item.sha256, item.data, item.path.name) for item in ready])
+            stored = store_files([item.original for item in ready])
             existing = {
                 d.stored_file_id: d
                 for d in Declaration.objects.filter(
@@ -310,6 +325,7 @@ class _Recorder:
                 ).only("pk", "stored_file_id")
             }
             taken: set[str] = set()
+            fresh: list[_Ready] = []
             for item in ready:
                 found = existing.get(stored[item.sha256].pk)
                 if found is not None or item.sha256 in taken:
@@ -318,8 +334,15 @@ class _Recorder:
                         self._resolve(item.path, found)
                     continue
                 taken.add(item.sha256)
+                fresh.append(item)
+            suppliers = self._suppliers(fresh)
+            for item in fresh:
                 declaration = self._declaration(
-                    item.checked, stored[item.sha256], children, written.tally
+                    item.checked,
+                    stored[item.sha256],
+                    children,
+                    written.tally,
+                    suppliers.get(id(item), (None, False)),
                 )
                 written.declarations.append((item, declaration))
             Declaration.objects.bulk_create([d for _, d in written.declarations])
@@ -379,12 +402,29 @@ class _Recorder:
         if found is not None:
             self._resolve(path, found)
 
+    def _suppliers(self, fresh: list[_Ready]) -> dict[int, tuple[Supplier | None, bool]]:
+        """The supplier of each readable new file (by ``id`` of the item) and whether it was
+        created: looked up and created together, in file order (no supplier given)."""
+        if self.supplier is not None:
+            return {}
+        readable = [
+            (item, read)
+            for item in fresh
+            if (read := item.checked.result.declaration) is not None
+            and item.checked.result.error is None
+        ]
+        found = find_or_create_suppliers(
+            [(r.company_value("company_name"), r.company_value("unique_id")) for _, r in readable]
+        )
+        return {id(item): answer for (item, _), answer in zip(readable, found, strict=True)}
+
     def _declaration(
         self,
         checked: _Checked,
         stored: StoredFile,
         children: _Children,
         tally: IngestSummary,
+        found: tuple[Supplier | None, bool],
     ) -> Declaration:
         result = checked.result
         base = {"period": self.period, "stored_file": stored, "source_path": result.file[:1000]}
@@ -405,7 +445,7 @@ class _Recorder:
             supplier, created = self.supplier, False
             differs = find_supplier(named, named_id) != supplier
         else:
-            supplier, created = find_or_create_supplier(named, named_id)
+            supplier, created = found
         tally.suppliers_created += int(created)
         errors = any(f.severity is Severity.ERROR for f in result.findings)
         tally.with_findings += int(errors)
@@ -429,12 +469,12 @@ class _Recorder:
         self._children(declaration, checked, children, tally, supplier_created=created)
         if differs and supplier is not None:
             children.findings.append(
-                Finding(
-                    declaration=declaration,
-                    code="supplier_name_differs",
-                    severity="warning",
-                    cell="'Declaration'!D8",
-                    message=f"The file names {declaration.company_name or 'no company'!r}; it "
+                (
+                    declaration,
+                    "supplier_name_differs",
+                    "warning",
+                    "'Declaration'!D8",
+                    f"The file names {declaration.company_name or 'no company'!r}; it "
                     f"was sent for {supplier.name!r} and filed under that supplier.",
                 )
             )
@@ -453,32 +493,26 @@ class _Recorder:
         read = checked.result.declaration
         assert read is not None
         children.findings += [
-            Finding(
-                declaration=declaration,
-                code=f.code,
-                severity=f.severity.value,
-                cell=f.cell or "",
-                message=f.message,
-            )
+            (declaration, f.code, f.severity.value, f.cell or "", f.message)
             for f in checked.result.findings
         ]
         if supplier_created:
             children.findings.append(
-                Finding(
-                    declaration=declaration,
-                    code="supplier_created",
-                    severity="warning",
-                    cell="'Declaration'!D8",
-                    message=f"No known supplier matches {declaration.company_name!r}; one was "
+                (
+                    declaration,
+                    "supplier_created",
+                    "warning",
+                    "'Declaration'!D8",
+                    f"No known supplier matches {declaration.company_name!r}; one was "
                     "created and flagged unverified.",
                 )
             )
         children.products += [
-            DeclarationProduct(
-                declaration=declaration,
-                row=p.row,
-                number=(p.get("number") or "")[:255],
-                name=(p.get("name") or "")[:500],
+            (
+                declaration,
+                p.row,
+                (p.get("number") or "")[:255],
+                (p.get("name") or "")[:500],
             )
             for p in read.products
         ]
@@ -493,23 +527,23 @@ class _Recorder:
         row: SmelterRow,
         found: Identification,
         tally: IngestSummary,
-    ) -> DeclarationSmelter:
+    ) -> tuple[Any, ...]:
         tally.smelter_rows += 1
         tally.decisions[found.decision.value] += 1
-        return DeclarationSmelter(
-            declaration=declaration,
-            row=row.row,
-            metal=canonical_metal(row.metal) or "",
-            reported_id=(row.smelter_id or "")[:50],
-            name=(row.name or "")[:500],
-            country=(row.country or "")[:100],
-            smelter_id=self.smelter_pks.get(found.smelter_id or ""),
-            method=found.method.value,
-            score=found.score,
-            decision=found.decision.value,
-            reason=found.reason,
-            candidates=found.to_json()["candidates"],
-            conflicts=[f.value for f in found.flags],
+        return (
+            declaration,
+            row.row,
+            canonical_metal(row.metal) or "",
+            (row.smelter_id or "")[:50],
+            (row.name or "")[:500],
+            (row.country or "")[:100],
+            self.smelter_pks.get(found.smelter_id or ""),
+            found.method.value,
+            found.score,
+            found.decision.value,
+            found.reason,
+            found.to_json()["candidates"],
+            [f.value for f in found.flags],
         )
 
 
@@ -525,12 +559,15 @@ def _query(row: SmelterRow) -> SmelterQuery:
 
 
 class _Children:
-    """The rows of a batch's declarations, inserted together, and the revision groups."""
+    """The rows of a batch's declarations, inserted together, and the revision groups.
+
+    Rows are tuples in the order of :data:`FINDING_COLUMNS`, :data:`PRODUCT_COLUMNS` and
+    :data:`SMELTER_COLUMNS`, their declaration first (its key is known once inserted)."""
 
     def __init__(self) -> None:
-        self.findings: list[Finding] = []
-        self.products: list[DeclarationProduct] = []
-        self.smelters: list[DeclarationSmelter] = []
+        self.findings: list[tuple[Any, ...]] = []
+        self.products: list[tuple[Any, ...]] = []
+        self.smelters: list[tuple[Any, ...]] = []
         self.groups: Counter[tuple[int, str]] = Counter()
         self.suppliers: dict[int, Supplier] = {}
         self.created: set[int] = set()  # suppliers created in this batch
@@ -554,9 +591,32 @@ class _Children:
         ]
 
     def insert(self) -> None:
-        Finding.objects.bulk_create(self.findings, batch_size=1000)
-        DeclarationProduct.objects.bulk_create(self.products, batch_size=1000)
-        DeclarationSmelter.objects.bulk_create(self.smelters, batch_size=500)
+        """Insert the rows, in the order they were added (the declarations have keys now)."""
+        for model, columns, rows in (
+            (Finding, FINDING_COLUMNS, self.findings),
+            (DeclarationProduct, PRODUCT_COLUMNS, self.products),
+            (DeclarationSmelter, SMELTER_COLUMNS, self.smelters),
+        ):
+            insert_rows(model, columns, [(row[0].pk, *row[1:]) for row in rows])
+
+
+FINDING_COLUMNS = ("declaration_id", "code", "severity", "cell", "message")
+PRODUCT_COLUMNS = ("declaration_id", "row", "number", "name")
+SMELTER_COLUMNS = (
+    "declaration_id",
+    "row",
+    "metal",
+    "reported_id",
+    "name",
+    "country",
+    "smelter_id",
+    "method",
+    "score",
+    "decision",
+    "reason",
+    "candidates",
+    "conflicts",
+)
 
 
 def _supplier_keys(ready: list[_Ready], supplier: Supplier | None = None) -> list[str]:

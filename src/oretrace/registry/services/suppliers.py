@@ -64,3 +64,55 @@ def find_or_create_supplier(
     except IntegrityError:
         return Supplier.objects.get(unique_id=uid), False
     return supplier, True
+
+
+def find_or_create_suppliers(
+    named: list[tuple[str | None, str | None]],
+) -> list[tuple[Supplier | None, bool]]:
+    """:func:`find_or_create_supplier` for each (name, unique ID) in order — the same
+    suppliers found or created, a later one finding those created for earlier ones — with
+    two look-ups and one insert for them all (an ingest batch's declarations).
+
+    Call inside a transaction holding :func:`supplier_lock_keys` of every pair (the ingest
+    batch takes them up front). When the insert still loses a race, or a unique ID is
+    blank but not empty, each pair goes through :func:`find_or_create_supplier` instead.
+    """
+    if any(uid and not uid.strip() for _, uid in named):
+        return [find_or_create_supplier(name, uid) for name, uid in named]
+    wanted_ids = {uid.strip() for _, uid in named if uid}
+    wanted_names = {normalise_company(name) for name, _ in named if name}
+    by_id = {s.unique_id: s for s in Supplier.objects.filter(unique_id__in=wanted_ids)}
+    by_name: dict[str, Supplier] = {}
+    for found in Supplier.objects.filter(normalised_name__in=wanted_names).order_by("id"):
+        by_name.setdefault(found.normalised_name, found)  # the lowest key, as .first()
+    answers: list[tuple[Supplier | None, bool]] = []
+    created: list[Supplier] = []
+    for name, unique_id in named:
+        if not name and not unique_id:
+            answers.append((None, False))
+            continue
+        known = by_id.get(unique_id.strip()) if unique_id else None
+        if known is None and name:
+            known = by_name.get(normalise_company(name))
+        if known is not None:
+            answers.append((known, False))
+            continue
+        uid = (unique_id or "").strip()[:100]
+        supplier = Supplier(
+            name=(name or unique_id or "")[:255],
+            normalised_name=normalise_company(name or unique_id or ""),
+            unique_id=uid,
+            unverified=True,
+        )
+        if uid:
+            by_id[uid] = supplier
+        by_name.setdefault(supplier.normalised_name, supplier)  # newer than any stored
+        created.append(supplier)
+        answers.append((supplier, True))
+    if created:
+        try:
+            with transaction.atomic():
+                Supplier.objects.bulk_create(created)
+        except IntegrityError:  # another writer created one of them meanwhile
+            return [find_or_create_supplier(name, uid) for name, uid in named]
+    return answers
