@@ -217,3 +217,28 @@ def test_known_files_are_counted_by_the_workers_without_being_checked(tmp_path: 
     assert Declaration.objects.count() == 9
     skipped = [r for r in seen if r.declaration is None]
     assert len(skipped) == 8 and all(r.sha256 and r.error is None for r in skipped)
+
+
+def test_worker_identifies_a_files_new_rows_together_as_one_by_one() -> None:
+    """The worker hands a file's rows it has not seen to ``identify_distinct``; repeats,
+    rows seen in an earlier file and a cell that cannot be a key get what ``identify``
+    gives each row alone."""
+    from oretrace.registry.services.ingest import _Identify
+    from oretrace.smelters import Identifier, SmelterQuery
+    from tests.smelters.conftest import small_reference
+
+    ident = Identifier(small_reference())
+    worker = _Identify(ident)
+    first = [
+        SmelterQuery("Gold", "Agosi AG", "GERMANY"),
+        SmelterQuery("Gold", "Agosi  A.G.", "Germany"),
+        SmelterQuery("Tin", "Minsurr", "PERU"),
+        SmelterQuery("Gold", "Agosi AG", "GERMANY"),  # a repeat in the same file
+        SmelterQuery("Tungsten", ["Xiamen"], "CHINA"),  # a list cannot be a key
+        SmelterQuery("Tin", None, None),
+    ]
+    second = [SmelterQuery("Tin", "Minsurr", "PERU"), SmelterQuery("Tin", "Alpha Metal", "")]
+    for queries in (first, second):
+        assert worker._rows(queries) == [ident.identify(q) for q in queries]
+    assert SmelterQuery("Tin", "Alpha Metal", "") in worker.known
+    assert len(worker.known) == 5  # the distinct hashable rows of both files

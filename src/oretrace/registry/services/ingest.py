@@ -198,8 +198,23 @@ class _Identify:
             size, written = len(data), write_partial(result.sha256, data, self.writer)
         if result.declaration is None or result.error is not None:
             return _Checked(result, [], size, written)
-        identified = [self._one(_query(r)) for r in result.declaration.smelters]
+        identified = self._rows([_query(r) for r in result.declaration.smelters])
         return _Checked(result, identified, size, written)
+
+    def _rows(self, queries: list[SmelterQuery]) -> list[Identification]:
+        """The file's rows, the ones not seen before in this process identified together
+        (:meth:`Identifier.identify_distinct`, the same answers as one by one)."""
+        known = self.known
+        fresh: dict[SmelterQuery, None] = {}
+        for query in queries:
+            try:
+                if query not in known:
+                    fresh[query] = None
+            except TypeError:  # a cell value that cannot be a key: identified alone below
+                pass
+        if fresh:
+            known.update(zip(fresh, self.ident.identify_distinct(list(fresh)), strict=True))
+        return [self._one(query) for query in queries]
 
     def _one(self, query: SmelterQuery) -> Identification:
         try:
