@@ -484,13 +484,11 @@ class _Recorder:
         self._children(declaration, checked, children, tally, supplier_created=created)
         if differs and supplier is not None:
             children.findings.append(
-                (
+                _warning(
                     declaration,
-                    "supplier_name_differs",
-                    "warning",
-                    "'Declaration'!D8",
-                    f"The file names {declaration.company_name or 'no company'!r}; it "
-                    f"was sent for {supplier.name!r} and filed under that supplier.",
+                    code="supplier_name_differs",
+                    message=f"The file names {declaration.company_name or 'no company'!r}; "
+                    f"it was sent for {supplier.name!r} and filed under that supplier.",
                 )
             )
         if supplier is not None:
@@ -513,13 +511,11 @@ class _Recorder:
         ]
         if supplier_created:
             children.findings.append(
-                (
+                _warning(
                     declaration,
-                    "supplier_created",
-                    "warning",
-                    "'Declaration'!D8",
-                    f"No known supplier matches {declaration.company_name!r}; one was "
-                    "created and flagged unverified.",
+                    code="supplier_created",
+                    message=f"No known supplier matches {declaration.company_name!r}; one "
+                    "was created and flagged unverified.",
                 )
             )
         children.products += [
@@ -571,6 +567,12 @@ def _query(row: SmelterRow) -> SmelterQuery:
         row.get("smelter_id"),
         row.get("id_input"),
     )
+
+
+def _warning(declaration: Declaration, *, code: str, message: str) -> tuple[Any, ...]:
+    """A warning the registry adds about the file's company (cell D8), as a finding row of
+    :class:`_Children` (its ``code=`` literal is how tests find the registry's own codes)."""
+    return (declaration, code, "warning", "'Declaration'!D8", message)
 
 
 class _Children:
