@@ -18,7 +18,8 @@ from django.db import connection
 
 from oretrace.synthetic import GroupSpec, generate
 
-SUPPLIERS = 110  # ~95 files: the ingest runs well past both backups
+SUPPLIERS = 330  # ~290 files: the ingest runs well past both backups (95 files were done
+# before the second backup once the ingest writer got cheaper, on PostgreSQL)
 
 STATE = """
 import hashlib, json
